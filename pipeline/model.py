@@ -1,0 +1,126 @@
+"""Typed records that the pipeline stages pass to each other.
+
+A :class:`Document` is what one source file becomes. Its pages hold lines of
+words with boxes in page pixels; ``Document.text`` is the page texts joined,
+and every word knows its character span in that text, so any later span
+(a task, a deadline) can be traced back to a page and a box.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+Box = tuple[int, int, int, int]  # left, top, width, height in page pixels
+
+
+@dataclass
+class Word:
+    text: str
+    conf: float  # 0..100, Tesseract's word confidence; 100 for text layers and text files
+    box: Box
+    start: int = -1  # character span in Document.text
+    end: int = -1
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    box: Box
+    block: int = 0
+    paragraph: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: int
+    height: int
+    dpi: int
+    lines: list[Line] = field(default_factory=list)
+    rotation: int = 0  # degrees clockwise that were undone before OCR
+    skew: float = 0.0  # degrees of skew that were undone before OCR
+    mean_conf: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    source_path: str
+    sha256: str
+    text_source: str = ""  # ocr | text_layer | text_file
+    pages: list[Page] = field(default_factory=list)
+    text: str = ""
+    status: str = "ok"  # ok | error
+    error: str = ""
+    pipeline_version: str = ""
+    processed_at: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ocr_mean_confidence(self) -> float | None:
+        """Mean word confidence over OCR'd pages, weighted by word count."""
+        if self.text_source != "ocr":
+            return None
+        confs = [w.conf for p in self.pages for ln in p.lines for w in ln.words if w.conf >= 0]
+        return round(sum(confs) / len(confs), 2) if confs else None
+
+    def assemble_text(self) -> None:
+        """Build ``text`` from the pages and give every word its span in it.
+
+        Lines are separated by a newline, pages by a form feed, so that a
+        character offset always maps to exactly one page.
+        """
+        parts: list[str] = []
+        pos = 0
+        for i, page in enumerate(self.pages):
+            if i:
+                parts.append("\f")
+                pos += 1
+            for j, line in enumerate(page.lines):
+                if j:
+                    parts.append("\n")
+                    pos += 1
+                for k, word in enumerate(line.words):
+                    if k:
+                        parts.append(" ")
+                        pos += 1
+                    word.start, word.end = pos, pos + len(word.text)
+                    parts.append(word.text)
+                    pos = word.end
+        self.text = "".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["ocr_mean_confidence"] = self.ocr_mean_confidence
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Document":
+        data = dict(data)
+        data.pop("ocr_mean_confidence", None)
+        pages = []
+        for p in data.pop("pages", []):
+            lines = [
+                Line(
+                    words=[Word(**{**w, "box": tuple(w["box"])}) for w in ln["words"]],
+                    box=tuple(ln["box"]),
+                    block=ln.get("block", 0),
+                    paragraph=ln.get("paragraph", 0),
+                )
+                for ln in p.pop("lines", [])
+            ]
+            pages.append(Page(lines=lines, **p))
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(pages=pages, **{k: v for k, v in data.items() if k in known})
