@@ -15,6 +15,15 @@ from typing import Any
 Box = tuple[int, int, int, int]  # left, top, width, height in page pixels
 
 
+def union_box(boxes: list[Box]) -> Box:
+    """The smallest box holding all ``boxes``."""
+    left = min(b[0] for b in boxes)
+    top = min(b[1] for b in boxes)
+    right = max(b[0] + b[2] for b in boxes)
+    bottom = max(b[1] + b[3] for b in boxes)
+    return left, top, right - left, bottom - top
+
+
 @dataclass
 class Word:
     text: str
@@ -42,6 +51,7 @@ class Page:
     width: int
     height: int
     dpi: int
+    source: str = "ocr"  # ocr | text_layer | text_file
     lines: list[Line] = field(default_factory=list)
     rotation: int = 0  # degrees clockwise that were undone before OCR
     skew: float = 0.0  # degrees of skew that were undone before OCR
@@ -71,9 +81,7 @@ class Document:
     @property
     def ocr_mean_confidence(self) -> float | None:
         """Mean word confidence over OCR'd pages, weighted by word count."""
-        if self.text_source != "ocr":
-            return None
-        confs = [w.conf for p in self.pages for ln in p.lines for w in ln.words if w.conf >= 0]
+        confs = [w.conf for p in self.pages if p.source == "ocr" for ln in p.lines for w in ln.words]
         return round(sum(confs) / len(confs), 2) if confs else None
 
     def assemble_text(self) -> None:

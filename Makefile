@@ -1,0 +1,56 @@
+# ketluan — `make run` and `make test` each install what they need on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INBOX ?= samples
+OUT ?= out
+SHARED ?= ../shared
+# Debian packages: OCR engine with Vietnamese and orientation data, PDF rendering, a
+# serif font with Vietnamese glyphs for the scan simulator.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: help setup system-deps run test bench eval samples models clean-out
+
+help:
+	@echo "make run      process $(INBOX)/ into $(OUT)/ (installs what is missing first)"
+	@echo "make test     run the test suite"
+	@echo "make bench    speed: pipeline vs bare tesseract, pages per minute"
+	@echo "make eval     accuracy: OCR CER on simulated scans of $(SHARED)/docs"
+	@echo "make samples  regenerate the scanned-looking sample PDFs"
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(VENV)/bin/ketluan run $(INBOX) --out $(OUT)
+
+test: setup
+	$(PY) -m pytest -q tests
+
+bench: setup
+	$(PY) -m pipeline.evaluate.bench --shared $(SHARED) --json $(OUT)/bench.json
+
+eval: setup
+	$(PY) -m pipeline.evaluate.ocr --shared $(SHARED) --json $(OUT)/eval_ocr.json
+
+samples: setup
+	$(PY) -m pipeline.simulate.samples --out samples
+
+clean-out:
+	rm -rf $(OUT)
