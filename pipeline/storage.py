@@ -15,6 +15,15 @@ import pandas as pd
 TEMP_SUFFIX = ".ketluan-tmp"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_DEFAULT_MODE = 0o666 & ~_umask()
+
+
 def remove_stale_temp_files(folder: Path) -> None:
     """Temporary files a killed run left behind; the files they were for are intact."""
     for tmp in folder.glob(f".*{TEMP_SUFFIX}"):
@@ -29,6 +38,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _DEFAULT_MODE)  # mkstemp makes 0600; outputs are for the analysts too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
