@@ -22,7 +22,7 @@ from tqdm import tqdm
 from . import __version__
 from .config import Config
 from .ingest import InputError, Source, discover, identify, path_doc_id
-from .model import Document, Page
+from .model import Document, Page, TextChange
 from .ocr import ocr_page
 from .render import page_count, render_page, text_file_page, text_layer_pages
 from .storage import atomic_write_json, atomic_write_text, read_json, remove_stale_temp_files
@@ -94,11 +94,12 @@ def run_batch(config: Config) -> BatchResult:
             result.failed.append(doc_id)
             log.error("%s: %s", path, exc)
 
+    restorer = _load_restorer(config) if pending else None
     for doc_id in [d for d, p in pending.items() if p.complete]:
-        _finish(config, pending.pop(doc_id), result)
+        _finish(config, pending.pop(doc_id), result, restorer)
 
     if jobs:
-        _run_page_jobs(config, jobs, pending, result)
+        _run_page_jobs(config, jobs, pending, result, restorer)
     build_tables(config.out)
     result.seconds = time.perf_counter() - started
     return result
@@ -138,7 +139,37 @@ def _plan(source: Source, config: Config, pending: dict[str, _Pending], jobs: li
     return n_pages
 
 
-def _run_page_jobs(config: Config, jobs: list, pending: dict[str, _Pending], result: BatchResult) -> None:
+def _load_restorer(config: Config):
+    """The restore model, loaded once per batch (about a second), or None when restoration is off."""
+    if not config.restore:
+        return None
+    from .restore import load_model
+
+    return load_model(config.restore_model)
+
+
+def _restore(doc: Document, restorer, config: Config) -> None:
+    """Put diacritics back / correct OCR marks; born-digital text layers are taken as they are."""
+    if restorer is None or doc.text_source == "text_layer":
+        return
+    from .restore import restore_text
+
+    t0 = time.perf_counter()
+    # OCR confidences tell the restorer which words to doubt; a text file has none.
+    confidences = (
+        [w.conf for p in doc.pages for ln in p.lines for w in ln.words] if doc.text_source == "ocr" else None
+    )
+    restored = restore_text(doc.text, restorer, word_confidences=confidences, tone_style=config.tone_style)
+    doc.restoration_mode = restored.mode
+    if restored.changes:
+        doc.ocr_text, doc.text = doc.text, restored.text
+        doc.changes = [
+            TextChange(c.start, c.end, c.original, c.replacement, round(c.score, 4)) for c in restored.changes
+        ]
+    doc.timings["restore"] = round(time.perf_counter() - t0, 4)
+
+
+def _run_page_jobs(config: Config, jobs: list, pending: dict[str, _Pending], result: BatchResult, restorer) -> None:
     show_progress = not config.quiet and sys.stderr.isatty()
     with (
         ProcessPoolExecutor(max_workers=min(config.workers, len(jobs)), initializer=_worker_init) as pool,
@@ -172,7 +203,7 @@ def _run_page_jobs(config: Config, jobs: list, pending: dict[str, _Pending], res
                     entry.error = entry.error or f"page {index + 1}: {type(exc).__name__}: {exc}"
                 if entry.error or entry.complete:
                     if not _has_jobs_in_flight(futures, doc_id):
-                        _finish(config, pending.pop(doc_id), result)
+                        _finish(config, pending.pop(doc_id), result, restorer)
 
 
 def _has_jobs_in_flight(futures: dict[Future, tuple[str, int]], doc_id: str) -> bool:
@@ -194,7 +225,7 @@ def _page_job(source: Source, index: int, config: Config) -> Page:
     return page
 
 
-def _finish(config: Config, entry: _Pending, result: BatchResult) -> None:
+def _finish(config: Config, entry: _Pending, result: BatchResult, restorer) -> None:
     doc = entry.doc
     if entry.error:
         _write_failure(config, doc.doc_id, Path(doc.source_path), doc.sha256, entry.error)
@@ -205,6 +236,7 @@ def _finish(config: Config, entry: _Pending, result: BatchResult) -> None:
     sources = {p.source for p in doc.pages}
     doc.text_source = "ocr" if "ocr" in sources else sources.pop()
     doc.assemble_text()
+    _restore(doc, restorer, config)
     for page in doc.pages:
         for stage, seconds in page.timings.items():
             doc.timings[stage] = round(doc.timings.get(stage, 0.0) + seconds, 4)

@@ -25,9 +25,21 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=defaults.workers, help="page worker processes (default: one per core)")
     p.add_argument("--recursive", action="store_true", help="also read subfolders of INBOX")
     p.add_argument("--no-clean", dest="clean", action="store_false", help="OCR the pages without OpenCV clean-up")
+    p.add_argument("--no-restore", dest="restore", action="store_false", help="keep the text as read, no restoration")
+    p.add_argument("--tone-style", choices=("new", "old"), default=defaults.tone_style,
+                   help="tone-mark placement of restored text: new 'hòa, ủy' (default) or old 'hoà, uỷ'")
     p.add_argument("--force", action="store_true", help="reprocess documents whose output is already current")
     p.add_argument("--max-pages", type=int, default=defaults.max_pages, help="reject documents with more pages")
     p.add_argument("--max-file-mb", type=float, default=defaults.max_file_mb, help="reject larger files")
+
+
+def _add_restore(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "restore",
+        help="restore diacritics / correct OCR in a text file (or stdin) and print it",
+        add_help=False,  # pipeline.restore's own parser answers --help
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER, help="FILE|- [--mode …] [--tone-style new|old] [--changes FILE]")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbosity.add_argument("-v", "--verbose", action="store_true", help="log every document and page")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_run(sub)
+    _add_restore(sub)
     return parser
 
 
@@ -75,10 +88,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-COMMANDS = {"run": cmd_run}
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .restore.__main__ import main as restore_main
+
+    return restore_main(args.args)
+
+
+COMMANDS = {"run": cmd_run, "restore": cmd_restore}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["restore"]:
+        # Handed over whole, so that `ketluan restore --help` shows the restorer's own options.
+        return cmd_restore(argparse.Namespace(args=argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

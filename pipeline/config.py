@@ -21,6 +21,9 @@ class Config:
     psm: int = 3  # Tesseract page segmentation: automatic layout analysis
     workers: int = field(default_factory=_default_workers)  # page worker processes
     clean: bool = True  # OpenCV clean-up before OCR
+    restore: bool = True  # diacritic restoration / OCR post-correction after OCR and on text files
+    tone_style: str = "new"  # tone-mark placement of restored text: new "hòa, ủy" or old "hoà, uỷ"
+    restore_model: Path | None = None  # default: models/restore_lm.npz
     force: bool = False  # reprocess documents even when their JSON is current
     # Limits that turn absurd inputs into a clear error instead of a stalled batch.
     max_file_mb: float = 200.0

@@ -64,13 +64,29 @@ class Page:
 
 
 @dataclass
+class TextChange:
+    """One token the restore stage changed; the span is in ``Document.ocr_text``."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    score: float
+
+
+@dataclass
 class Document:
     doc_id: str
     source_path: str
     sha256: str
     text_source: str = ""  # ocr | text_layer | text_file
     pages: list[Page] = field(default_factory=list)
-    text: str = ""
+    text: str = ""  # the document text after restoration
+    # Text as read (OCR, text layer, text file) when restoration changed it; word spans
+    # point into this text, and ``changes`` map it to ``text``.
+    ocr_text: str = ""
+    restoration_mode: str = ""  # stripped | garbled | ocr | unchanged; empty when not run
+    changes: list[TextChange] = field(default_factory=list)
     status: str = "ok"  # ok | error
     error: str = ""
     pipeline_version: str = ""
@@ -83,6 +99,11 @@ class Document:
         """Mean word confidence over OCR'd pages, weighted by word count."""
         confs = [w.conf for p in self.pages if p.source == "ocr" for ln in p.lines for w in ln.words]
         return round(sum(confs) / len(confs), 2) if confs else None
+
+    @property
+    def read_text(self) -> str:
+        """The text as read, before restoration: what word spans index."""
+        return self.ocr_text or self.text
 
     def assemble_text(self) -> None:
         """Build ``text`` from the pages and give every word its span in it.
@@ -130,5 +151,6 @@ class Document:
                 for ln in p.pop("lines", [])
             ]
             pages.append(Page(lines=lines, **p))
+        data["changes"] = [TextChange(**c) for c in data.get("changes", [])]
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(pages=pages, **{k: v for k, v in data.items() if k in known})

@@ -1,0 +1,344 @@
+"""Public API of the restore stage: :func:`load_model` and :func:`restore_text`."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .candidates import GarbleChannel, load_garble_channel
+from .decode import decode
+from .lm import NgramLM
+from .syllable import DATA_DIR, Orthography, load_orthography, transfer_case
+from .tokenize import Token, Tokenizer, load_abbreviations, segment_bounds
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
+MODEL_FILE = "restore_lm.npz"
+MODES = ("auto", "stripped", "garbled", "ocr", "unchanged")
+
+
+@dataclass
+class Change:
+    start: int  # character span in the (NFC) input text
+    end: int
+    original: str
+    replacement: str
+    score: float  # 0..1: the decoder's confidence in the replacement (1.0 for restyling)
+
+
+@dataclass
+class Restoration:
+    text: str
+    mode: str  # "stripped" | "garbled" | "ocr" | "unchanged"
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class RestoreModel:
+    """Everything restore needs, loaded once and passed around (no module-level state)."""
+
+    lm: NgramLM
+    ortho: Orthography
+    tokenizer: Tokenizer
+    garble: GarbleChannel | None = None
+    max_candidates: int = 12  # stripped tokens: the most frequent accented forms of a skeleton
+    load_seconds: float = 0.0
+    path: str = ""
+    _skel_cache: dict = field(default_factory=dict, repr=False)
+    _fixed: dict = field(default_factory=dict, repr=False)
+
+    def fixed(self, wid: int) -> np.ndarray:
+        """A one-candidate array for word ``wid`` (shared; never written to)."""
+        a = self._fixed.get(wid)
+        if a is None:
+            a = self._fixed[wid] = np.array([wid], dtype=np.int64)
+        return a
+
+    def skeleton_candidates(self, skel: str) -> tuple[np.ndarray, list[str]] | None:
+        """Accented forms of a stripped syllable (word ids, most frequent first, and spellings)."""
+        hit = self._skel_cache.get(skel)
+        if hit is None:
+            sid = self.lm.skel_id.get(skel)
+            if sid is None:
+                hit = False
+            else:
+                members = self.lm.members(sid)[: self.max_candidates]
+                hit = (members, [self.lm.vocab[w] for w in members])
+            self._skel_cache[skel] = hit
+        return hit or None
+
+
+def load_model(path: str | Path | None = None, data_dir: str | Path | None = None) -> RestoreModel:
+    """Load the committed model (``models/restore_lm.npz`` by default)."""
+    t0 = time.perf_counter()
+    p = Path(path) if path is not None else MODEL_DIR / MODEL_FILE
+    if p.is_dir():
+        p = p / MODEL_FILE
+    if not p.exists():
+        raise FileNotFoundError(f"restore model not found: {p} (train it: python -m pipeline.restore.train)")
+    ddir = Path(data_dir) if data_dir is not None else DATA_DIR
+    ortho = load_orthography(str(ddir))
+    lm = NgramLM.load(p)
+    tok = Tokenizer(ortho, load_abbreviations(ddir))
+    garble = load_garble_channel(ddir, lm, ortho)
+    return RestoreModel(lm=lm, ortho=ortho, tokenizer=tok, garble=garble,
+                        load_seconds=time.perf_counter() - t0, path=str(p))
+
+
+# ------------------------------------------------------------------------------------------------
+# mode detection
+@dataclass
+class TextStats:
+    syllables: int = 0  # tokens that are Vietnamese syllables (or skeletons of one)
+    marked: int = 0  # ... of which carry diacritics
+    odd: int = 0  # lower-case letter tokens that are not syllables, letter+digit tokens
+
+    def add(self, t: Token, abbr: frozenset[str]) -> None:
+        if t.kind == "syl":
+            self.syllables += 1
+            self.marked += t.marked
+        elif t.kind == "word" and t.text not in abbr and any(c.islower() for c in t.text):
+            self.odd += 1
+        elif t.kind == "code" and len(t.text) <= 4 and any(c.isalpha() for c in t.text):
+            self.odd += 1
+
+    def mode(self, have_conf: bool) -> str | None:
+        n = self.syllables + self.odd
+        if n < 3:
+            return None
+        odd_ratio = self.odd / n
+        marked_ratio = self.marked / max(self.syllables, 1)
+        if odd_ratio > 0.12 and marked_ratio < 0.5:
+            return "garbled"
+        if marked_ratio < 0.08:
+            return "stripped"
+        return "ocr" if have_conf else "unchanged"
+
+
+def detect_modes(tokens: list[Token], n_lines: int, abbr: frozenset[str], have_conf: bool) -> tuple[str, list[str]]:
+    """Mode of the whole text, and per line (a line with enough evidence may differ)."""
+    doc = TextStats()
+    lines = [TextStats() for _ in range(n_lines)]
+    for t in tokens:
+        doc.add(t, abbr)
+        lines[t.line].add(t, abbr)
+    doc_mode = doc.mode(have_conf) or "unchanged"
+    per_line = []
+    for st in lines:
+        m = doc_mode
+        if st.syllables + st.odd >= 6:
+            lm_ = st.mode(have_conf)
+            # a stripped line inside an accented document, or an accented line in a stripped one
+            if lm_ == "stripped" and doc_mode in ("unchanged", "ocr"):
+                m = "stripped"
+            elif lm_ in ("unchanged", "ocr") and doc_mode == "stripped":
+                m = lm_
+        per_line.append(m)
+    return doc_mode, per_line
+
+
+# ------------------------------------------------------------------------------------------------
+def restore_text(text: str, model: RestoreModel, mode: str = "auto",
+                 word_confidences: list[float] | None = None, tone_style: str = "new") -> Restoration:
+    """Restore Vietnamese diacritics in ``text``.
+
+    Only syllable tokens change; case, punctuation, spacing, line breaks, numbers, codes,
+    abbreviations, foreign words and URLs are kept exactly (the text is put in Unicode NFC
+    first; spans in ``changes`` refer to the NFC text, which is the input itself when it was
+    NFC already). On stripped text the marks of known abbreviations come back too
+    (211/QD-TTg -> 211/QĐ-TTg). ``mode`` is "auto" (decide per
+    document, and per line where a line clearly differs), "stripped", "garbled", "ocr" or
+    "unchanged" (only the tone placement is normalised to ``tone_style``: "new" = hòa, ủy,
+    thủy; "old" = hoà, uỷ, thuỷ). ``word_confidences`` (0..100, one per whitespace-separated
+    word, as Tesseract gives them) make high-confidence words in "ocr" mode stay as read.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    if tone_style not in ("new", "old"):
+        raise ValueError("tone_style must be 'new' or 'old'")
+    text = unicodedata.normalize("NFC", text)
+    tokens = model.tokenizer.tokenize(text)
+    lines = text.split("\n")
+    if mode == "auto":
+        doc_mode, line_modes = detect_modes(tokens, len(lines), model.tokenizer.abbr, word_confidences is not None)
+    else:
+        doc_mode, line_modes = mode, [mode] * len(lines)
+    if "garbled" in line_modes:
+        tokens = _retokenize_garbled(text, lines, tokens, line_modes, model.tokenizer)
+    conf_of_token = _token_confidences(text, tokens, word_confidences)
+
+    lm, ortho = model.lm, model.ortho
+    cands: list[np.ndarray] = []
+    chan: list[np.ndarray | None] = []
+    seg_ids: list[int] = []
+    tok_at: list[int] = []  # token index per position (-1 for <s>, </s>)
+    cand_text: list[list[str] | None] = []
+    any_open = False
+    for s, (a, b) in enumerate(segment_bounds(tokens, lines)):
+        cands.append(model.fixed(lm.bos))
+        chan.append(None)
+        seg_ids.append(s)
+        tok_at.append(-1)
+        cand_text.append(None)
+        for ti in range(a, b):
+            t = tokens[ti]
+            c, ch, ct = _candidates(t, line_modes[t.line], model, conf_of_token[ti])
+            if len(c) > 1:
+                any_open = True
+            cands.append(c)
+            chan.append(ch)
+            seg_ids.append(s)
+            tok_at.append(ti)
+            cand_text.append(ct)
+        cands.append(model.fixed(lm.eos))
+        chan.append(None)
+        seg_ids.append(s)
+        tok_at.append(-1)
+        cand_text.append(None)
+
+    choice = np.zeros(len(cands), dtype=np.int64)
+    confidence = np.ones(len(cands), dtype=np.float32)
+    if any_open:
+        seg = np.array(seg_ids, dtype=np.int64)
+        for lo, hi in _blocks(cands, seg_ids):
+            d = decode(lm, cands[lo:hi], seg[lo:hi], chan[lo:hi])
+            choice[lo:hi] = d.choice
+            confidence[lo:hi] = d.confidence
+
+    changes: list[Change] = []
+    for p, ti in enumerate(tok_at):
+        if ti < 0:
+            continue
+        t = tokens[ti]
+        ct = cand_text[p]
+        if t.kind not in ("syl", "garb") and ct is None:
+            if t.kind in ("word", "code") and not t.marked and line_modes[t.line] in ("stripped", "garbled"):
+                new = _restore_abbreviation(t.text, lm.abbr_marks)
+                if new is not None:
+                    changes.append(Change(t.start, t.end, t.text, new, 1.0))
+            continue
+        if ct is not None:
+            low = ct[choice[p]]
+            new_low = low if tone_style == "new" else (ortho.normalize(low, tone_style) or low)
+            score = float(confidence[p])
+        elif t.kind == "syl" and t.syl is not None:
+            new_low = ortho.render(t.syl, tone_style)
+            score = 1.0
+        else:
+            continue
+        if new_low == t.text.lower():
+            continue
+        new = transfer_case(t.text, new_low)
+        if new != t.text:
+            changes.append(Change(t.start, t.end, t.text, new, score))
+    return Restoration(text=_apply(text, changes), mode=doc_mode, changes=changes)
+
+
+def _retokenize_garbled(text: str, lines: list[str], tokens: list[Token], line_modes: list[str],
+                        tok: Tokenizer) -> list[Token]:
+    out: list[Token] = []
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        by_line.setdefault(t.line, []).append(t)
+    pos = 0
+    for li, line in enumerate(lines):
+        if line_modes[li] == "garbled":
+            out.extend(tok.tokenize_garbled_line(line, pos, li))
+        else:
+            out.extend(by_line.get(li, []))
+        pos += len(line) + 1
+    return out
+
+
+def _candidates(t: Token, mode: str, model: RestoreModel, conf: float | None
+                ) -> tuple[np.ndarray, np.ndarray | None, list[str] | None]:
+    """Candidate word ids, channel scores and candidate spellings (lower case) for a token.
+
+    A fixed token returns one candidate and ``None`` spellings (it is left as it is, apart from
+    tone-style normalisation of syllables).
+    """
+    lm = model.lm
+    if t.kind == "garb":
+        if model.garble is not None:
+            g = model.garble.candidates(t.text)
+            if g is not None:
+                return g
+        return model.fixed(lm.word_id["<oth>"]), None, None
+    if t.kind != "syl":
+        return model.fixed(lm.word_id.get(t.lm, lm.word_id["<oth>"])), None, None
+    if mode == "stripped" and not t.marked:
+        hit = model.skeleton_candidates(t.lm)
+        if hit is not None and (len(hit[0]) > 1 or hit[1][0] != t.lm):
+            return hit[0], None, hit[1]
+    elif mode == "garbled":
+        if model.garble is not None:
+            g = model.garble.candidates(t.text)
+            if g is not None:
+                return g
+        hit = model.skeleton_candidates(model.ortho.strip(t.lm))
+        if hit is not None and (len(hit[0]) > 1 or hit[1][0] != t.lm):
+            return hit[0], None, hit[1]
+    elif mode == "ocr" and conf is not None and conf < 90:
+        hit = model.skeleton_candidates(model.ortho.strip(t.lm))
+        if hit is not None:
+            members = hit[0]
+            own = lm.word_id.get(t.lm)
+            if own is not None and own in members and len(members) > 1:
+                # keep what was read unless the context clearly prefers another form
+                penalty = np.float32(-(2.0 + 8.0 * max(conf, 0.0) / 100.0))
+                ch = np.where(members == own, np.float32(0), penalty).astype(np.float32)
+                return members, ch, hit[1]
+    return model.fixed(lm.word_id.get(t.lm, lm.unk)), None, None
+
+
+_UPPER_RUN = re.compile(r"[^\W\d_]{2,}")
+
+
+def _restore_abbreviation(text: str, marks: dict[str, str]) -> str | None:
+    """Put the marks back into stripped upper-case abbreviations (211/QD-TTg -> 211/QĐ-TTg)."""
+    if not marks:
+        return None
+    out = _UPPER_RUN.sub(lambda m: marks.get(m.group(), m.group()) if m.group().isupper() else m.group(), text)
+    return out if out != text else None
+
+
+def _token_confidences(text: str, tokens: list[Token], confs: list[float] | None) -> list[float | None]:
+    if confs is None:
+        return [None] * len(tokens)
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    out: list[float | None] = []
+    j = 0
+    for t in tokens:
+        while j < len(spans) and spans[j][1] <= t.start:
+            j += 1
+        out.append(float(confs[j]) if j < len(spans) and j < len(confs) and spans[j][0] <= t.start else None)
+    return out
+
+
+def _blocks(cands: list[np.ndarray], seg_ids: list[int], budget: int = 60_000):
+    """Split the lattice at segment starts into blocks of about ``budget`` positions."""
+    lo = 0
+    P = len(cands)
+    for p in range(1, P):
+        if p - lo >= budget and seg_ids[p] != seg_ids[p - 1]:
+            yield lo, p
+            lo = p
+    if lo < P:
+        yield lo, P
+
+
+def _apply(text: str, changes: list[Change]) -> str:
+    if not changes:
+        return text
+    parts = []
+    pos = 0
+    for c in sorted(changes, key=lambda c: c.start):
+        parts.append(text[pos:c.start])
+        parts.append(c.replacement)
+        pos = c.end
+    parts.append(text[pos:])
+    return "".join(parts)

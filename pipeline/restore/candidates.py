@@ -1,0 +1,229 @@
+"""Candidate generation for tokens garbled by English-model OCR (noisy channel).
+
+The channel ``P(OCR token | true syllable)`` combines two learned tables of
+``pipeline/data/restore`` (made by :mod:`pipeline.restore.garble_data`):
+
+* ``garble_eng_words.tsv``: whole-word counts, used where the true syllable was seen often;
+* ``garble_eng_chars.tsv``: per-letter emissions (a true letter is written as 0, 1 or 2
+  characters), combined over a monotone alignment by dynamic programming, for everything else.
+  Emissions of a toned letter back off to its toneless letter and then to its skeleton letter.
+
+Candidates for an OCR token are the syllables seen with it in the word table plus every
+accented form of the vocabulary skeletons close (Levenshtein <= 2) to a rough de-garbled
+skeleton of the token; the best ``max_candidates`` by channel score go to the decoder with
+their channel log-probabilities (times ``weight``). Results are memoised per token.
+
+Plugging in another channel (e.g. a Vietnamese-OCR confusion table) means writing another
+object with the same ``candidates(text) -> (word ids, log-scores, spellings) | None`` method.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+CHARS_FILE = "garble_eng_chars.tsv"
+WORDS_FILE = "garble_eng_words.tsv"
+GARBLE_CHARS = "€¢&@©§$|"  # characters English OCR writes for Vietnamese letters
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+class GarbleChannel:
+    """Noisy channel of English-model OCR over Vietnamese syllables."""
+
+    def __init__(self, chars: dict[tuple[str, str], int], words: dict[tuple[str, str], int], lm, ortho,
+                 weight: float = 1.0, max_candidates: int = 10, floor: float = 1e-4):
+        self.lm, self.ortho = lm, ortho
+        self.weight = weight
+        self.max_candidates = max_candidates
+        self.floor = floor
+        # per-letter emission distributions with back-off: toned -> toneless -> skeleton letter
+        emit: dict[str, dict[str, float]] = defaultdict(dict)
+        tot: dict[str, float] = defaultdict(float)
+        for (t, w), c in chars.items():
+            emit[t][w] = emit[t].get(w, 0) + c
+            tot[t] += c
+        self._emit_counts, self._emit_tot = emit, tot
+        self._emit_cache: dict[str, dict[str, float]] = {}
+        # whole words
+        self.word_pairs: dict[str, dict[str, int]] = defaultdict(dict)
+        self.word_tot: dict[str, int] = defaultdict(int)
+        for (o, t), c in words.items():
+            self.word_pairs[o][t] = c
+            self.word_tot[t] += c
+        # rough de-garbling: OCR character -> most likely skeleton letter
+        best: dict[str, tuple[int, str]] = {}
+        for (t, w), c in chars.items():
+            if len(w) == 1 and w != t:
+                sk = ortho.strip(t)
+                if c > best.get(w, (0, ""))[0]:
+                    best[w] = (c, sk)
+        self.rough_map = {w: sk for w, (c, sk) in best.items() if not w.isalpha() or w not in "abcdeghiklmnopqrstuvxy"}
+        # OCR character -> plausible skeleton letters with probabilities (é -> e or o, 6 -> o)
+        by_ocr: dict[str, dict[str, float]] = defaultdict(dict)
+        for (t, w), c in chars.items():
+            if len(w) == 1:
+                sk = ortho.strip(t)
+                by_ocr[w][sk] = by_ocr[w].get(sk, 0) + c
+        self.rough_alts: dict[str, list[tuple[str, float]]] = {}
+        for w, d in by_ocr.items():
+            n = sum(d.values())
+            alts = sorted(((sk, c / n) for sk, c in d.items() if c / n >= 0.05), key=lambda x: -x[1])[:3]
+            self.rough_alts[w] = alts
+        # two-character writings of one letter (ư -> "tr", "iv"): rough skeleton variants
+        best2: dict[str, tuple[int, str]] = {}
+        for (t, w), c in chars.items():
+            if len(w) == 2 and c >= 5 and c > best2.get(w, (0, ""))[0]:
+                best2[w] = (c, ortho.strip(t))
+        self.rough_pairs = {w: sk for w, (c, sk) in best2.items()}
+        self.skeletons = [s for s in lm.skels if not s.startswith("<") and s.isalpha()]
+        self._memo: dict[str, tuple | None] = {}
+
+    # -- channel ----------------------------------------------------------------------------------
+    def emission(self, t: str) -> dict[str, float]:
+        """P(written | true letter t) as a dict (lower case)."""
+        hit = self._emit_cache.get(t)
+        if hit is not None:
+            return hit
+        chain = [t]
+        dec = self.ortho.decompose.get(t)
+        if dec is not None and dec[1]:
+            chain.append(dec[0])  # toneless letter
+        sk = self.ortho.strip(t)
+        if sk not in chain:
+            chain.append(sk)
+        dist: dict[str, float] = {}
+        mass = 1.0
+        for i, c in enumerate(chain):
+            n = self._emit_tot.get(c, 0.0)
+            if n <= 0:
+                continue
+            share = n / (n + 20.0) if i < len(chain) - 1 else 1.0
+            for w, k in self._emit_counts[c].items():
+                dist[w] = dist.get(w, 0.0) + mass * share * k / n
+            mass *= 1 - share
+            if mass < 1e-6:
+                break
+        if mass > 1e-6:  # nothing learned: copy, or the skeleton letter
+            dist[t] = dist.get(t, 0.0) + mass * 0.5
+            dist[sk] = dist.get(sk, 0.0) + mass * 0.5
+        self._emit_cache[t] = dist
+        return dist
+
+    def char_logprob(self, true: str, ocr: str) -> float:
+        """max over monotone alignments of sum log P(piece | letter), pieces of 0..2 chars."""
+        n, m = len(true), len(ocr)
+        NEG = -1e9
+        lf = math.log(self.floor)
+        prev = [NEG] * (m + 1)
+        prev[0] = 0.0
+        for i in range(n):
+            em = self.emission(true[i])
+            cur = [NEG] * (m + 1)
+            for j in range(m + 1):
+                base = prev[j]
+                if base <= NEG:
+                    continue
+                # delete
+                p = em.get("", 0.0)
+                v = base + (math.log(p) if p > 0 else lf * 1.5)
+                if v > cur[j]:
+                    cur[j] = v
+                for k in (1, 2):
+                    if j + k > m:
+                        break
+                    p = em.get(ocr[j:j + k], 0.0)
+                    v = base + (math.log(p) if p > 0 else lf * k)
+                    if v > cur[j + k]:
+                        cur[j + k] = v
+            prev = cur
+        return prev[m]
+
+    def logprob(self, true: str, ocr: str) -> float:
+        pc = math.exp(self.char_logprob(true, ocr))
+        nt = self.word_tot.get(true, 0)
+        if nt:
+            pw = self.word_pairs.get(ocr, {}).get(true, 0) / nt
+            lam = nt / (nt + 5.0)
+            return math.log(lam * pw + (1 - lam) * pc + 1e-30)
+        return math.log(pc + 1e-30)
+
+    # -- candidates -------------------------------------------------------------------------------
+    def rough(self, ocr: str) -> str:
+        return "".join(self.rough_map.get(c, self.ortho.strip(c)) for c in ocr)
+
+    def roughs(self, ocr: str, beam: int = 8) -> list[str]:
+        """Rough skeletons of an OCR token, most probable first: each character read as its
+        likely skeleton letters (é as e or o), and known two-character writings of one letter
+        folded (ư written "tr": "str" -> "su")."""
+        hyps = [("", 0.0)]
+        for c in ocr:
+            alts = self.rough_alts.get(c) or [(self.ortho.strip(c), 1.0)]
+            hyps = sorted(((h + a, lp + math.log(p)) for h, lp in hyps for a, p in alts),
+                          key=lambda x: -x[1])[:beam]
+        out = [h for h, _ in hyps]
+        for i in range(len(ocr) - 1):
+            sk = self.rough_pairs.get(ocr[i:i + 2])
+            if sk is not None:
+                out.append(self.rough(ocr[:i]) + sk + self.rough(ocr[i + 2:]))
+        seen: set[str] = set()
+        return [r for r in out if r and not (r in seen or seen.add(r))]
+
+    def candidates(self, text: str):
+        """(word ids, weighted channel log-scores, spellings) for an OCR token, or None."""
+        g = text.lower()
+        if g in self._memo:
+            return self._memo[g]
+        lm = self.lm
+        cand: set[str] = set(self.word_pairs.get(g, {}))
+        skels: set[str] = set()
+        for k, r in enumerate(self.roughs(g)):
+            if r in lm.skel_id:
+                skels.add(r)
+            if k < 3:
+                for sk, _score, _i in process.extract(r, self.skeletons, scorer=Levenshtein.distance,
+                                                      limit=10, score_cutoff=1 if len(r) <= 2 else 2):
+                    skels.add(sk)
+        for sk in skels:
+            cand.update(lm.vocab[w] for w in lm.members(lm.skel_id[sk])[:12])
+        cand = {c for c in cand if c in lm.word_id}
+        if not cand:
+            self._memo[g] = None
+            return None
+        uni = lm.uni_lp
+        scored = [(self.logprob(c, g), c) for c in cand]
+        # keep the most probable by channel x prior; the decoder gets the channel score only
+        scored.sort(key=lambda x: x[0] + float(uni[lm.word_id[x[1]]]), reverse=True)
+        scored = scored[: self.max_candidates]
+        best = max(s for s, _ in scored)
+        scored = [(s, c) for s, c in scored if s >= best - 12.0]
+        ids = np.array([lm.word_id[c] for _, c in scored], dtype=np.int64)
+        ch = np.array([self.weight * s for s, _ in scored], dtype=np.float32)
+        res = (ids, ch, [c for _, c in scored])
+        if len(self._memo) < 200_000:
+            self._memo[g] = res
+        return res
+
+
+def load_garble_channel(data_dir: Path, lm, ortho, weight: float = 1.0) -> GarbleChannel | None:
+    """The English-OCR channel from ``data_dir``; ``None`` when the tables are absent."""
+    cf, wf = Path(data_dir) / CHARS_FILE, Path(data_dir) / WORDS_FILE
+    if not cf.exists() or not wf.exists():
+        return None
+    chars = {}
+    for row in _read(cf):
+        w = "" if row["ocr"] == "-" else row["ocr"]
+        chars[(row["true"], w)] = int(row["count"])
+    words = {(row["ocr"], row["true"]): int(row["count"]) for row in _read(wf)}
+    return GarbleChannel(chars, words, lm, ortho, weight=weight)

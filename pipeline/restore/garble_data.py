@@ -1,0 +1,253 @@
+"""English-model OCR garble: training pairs, alignment, and the learned channel tables.
+
+    python -m pipeline.restore.garble_data --corpus ../shared/corpus --pages 60
+
+renders official training documents (never the dev documents of :mod:`.train`, never
+``../shared/docs``) with the team's scan simulator (``simulate(text, "clean", seed)``), reads
+every page with ``tesseract -l eng`` (``OMP_THREAD_LIMIT=1``), aligns the OCR words with the
+ground-truth words, and writes two documented tables into ``pipeline/data/restore/``:
+
+* ``garble_eng_chars.tsv``: character channel counts, true letter (lower case) -> what the OCR
+  wrote (a string of 0..2 characters, ``-`` for nothing), from Levenshtein alignments of aligned
+  word pairs;
+* ``garble_eng_words.tsv``: whole-word counts, OCR token (lower case) -> true syllable.
+
+Pages are cached under ``--cache`` (default ``out/.cache/restore/garble``), so rerunning is
+cheap. :func:`garble_text` gives the evaluation its garbled condition the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from .syllable import DATA_DIR, Orthography, load_orthography
+
+CHARS_FILE = "garble_eng_chars.tsv"
+WORDS_FILE = "garble_eng_words.tsv"
+DEFAULT_CACHE = Path("out/.cache/restore/garble")
+_EDGE = re.compile(r"^[\"'“”‘’(\[{,.;:!?…]+|[\"'“”‘’)\]},.;:!?…]+$")
+
+
+# ------------------------------------------------------------------------------------------------
+# rendering + OCR
+def _ocr_doc(args: tuple[str, int, str]) -> list[tuple[str, str]]:
+    text, seed, preset = args
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    import pytesseract
+
+    from pipeline.simulate import simulate
+
+    scan = simulate(text, preset, seed=seed)
+    out = []
+    for page in scan.pages:
+        ocr = pytesseract.image_to_string(page.image, lang="eng")
+        out.append((unicodedata.normalize("NFC", page.ground_truth), unicodedata.normalize("NFC", ocr)))
+    return out
+
+
+def _ocr_indexed(item):
+    i, args = item
+    return i, _ocr_doc(args)
+
+
+def _key(text: str, seed: int, preset: str) -> str:
+    return hashlib.sha1(f"{preset}|{seed}|eng|{text}".encode("utf-8")).hexdigest()[:16]
+
+
+def ocr_documents(texts: list[str], seeds: list[int], cache: Path | None, preset: str = "clean",
+                  workers: int = 2, log=None) -> list[list[tuple[str, str]]]:
+    """(ground truth, OCR) per page for every document; cached per document."""
+    results: list[list[tuple[str, str]] | None] = [None] * len(texts)
+    todo = []
+    for i, (t, s) in enumerate(zip(texts, seeds)):
+        f = cache / f"{_key(t, s, preset)}.json" if cache else None
+        if f is not None and f.exists():
+            results[i] = [tuple(x) for x in json.loads(f.read_text(encoding="utf-8"))]
+        else:
+            todo.append(i)
+    if todo:
+        t0 = time.time()
+        args = [(texts[i], seeds[i], preset) for i in todo]
+        if workers > 1:
+            with mp.get_context("fork").Pool(workers) as pool:
+                it = pool.imap_unordered(_ocr_indexed, list(zip(todo, args)))
+                for n, (i, pages) in enumerate(it):
+                    results[i] = pages
+                    _save(cache, texts[i], seeds[i], preset, pages)
+                    if log:
+                        log(f"  OCR {n + 1}/{len(todo)} documents ({time.time() - t0:.0f}s)")
+        else:
+            for n, i in enumerate(todo):
+                results[i] = _ocr_doc(args[n])
+                _save(cache, texts[i], seeds[i], preset, results[i])
+                if log:
+                    log(f"  OCR {n + 1}/{len(todo)} documents ({time.time() - t0:.0f}s)")
+    return [r or [] for r in results]
+
+
+def _save(cache: Path | None, text: str, seed: int, preset: str, pages) -> None:
+    if cache is None:
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / f"{_key(text, seed, preset)}.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+
+
+def garble_text(text: str, seed: int = 0, cache: Path | None = DEFAULT_CACHE, preset: str = "clean",
+                workers: int = 1) -> tuple[str, str]:
+    """(ground truth, English-model OCR) of ``text`` rendered by the simulator, pages joined by
+    a line break. The ground truth is what the simulator drew (its own line breaks)."""
+    pages = ocr_documents([text], [seed], cache, preset, workers)[0]
+    gt = "\n".join(g for g, _ in pages)
+    ocr = "\n".join(o.rstrip("\n\f ") for _, o in pages)
+    return gt, ocr
+
+
+# ------------------------------------------------------------------------------------------------
+# alignment
+def words(text: str) -> list[str]:
+    out = []
+    for w in text.split():
+        w = _EDGE.sub("", w)
+        if w:
+            out.append(w)
+    return out
+
+
+def align_words(gt: list[str], ocr: list[str], ortho: Orthography) -> list[tuple[str, str]]:
+    """1:1 word pairs (truth, OCR) from a Levenshtein alignment over rough skeletons."""
+    gk = [ortho.strip(w.lower()) for w in gt]
+    ok = [_rough(w) for w in ocr]
+    pairs = []
+    for op in Levenshtein.opcodes(gk, ok):
+        if op.tag == "equal":
+            pairs.extend(zip(gt[op.src_start:op.src_end], ocr[op.dest_start:op.dest_end]))
+        elif op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start:
+            for g, o in zip(gt[op.src_start:op.src_end], ocr[op.dest_start:op.dest_end]):
+                if Levenshtein.normalized_distance(ortho.strip(g.lower()), _rough(o)) <= 0.6:
+                    pairs.append((g, o))
+    return pairs
+
+
+_ROUGH = str.maketrans({"4": "a", "6": "o", "0": "o", "1": "l", "é": "e", "è": "e", "ê": "e", "ë": "e",
+                        "ô": "o", "ö": "o", "ó": "o", "ò": "o", "á": "a", "à": "a", "â": "a", "ä": "a",
+                        "í": "i", "ì": "i", "î": "i", "ï": "i", "ú": "u", "ù": "u", "û": "u", "ü": "u",
+                        "w": "u", "€": "e", "¢": "c", "&": "e"})
+
+
+def _rough(w: str) -> str:
+    return w.lower().translate(_ROUGH)
+
+
+def learn_tables(pages: list[tuple[str, str]], ortho: Orthography) -> tuple[Counter, Counter]:
+    """Character and word channel counts from (truth, OCR) pages."""
+    chars: Counter = Counter()
+    wordc: Counter = Counter()
+    for gt, ocr in pages:
+        for g, o in align_words(words(gt), words(ocr), ortho):
+            gl, ol = g.lower(), o.lower()
+            if ortho.parse(gl) is None:
+                continue  # numbers, codes, abbreviations: not syllables
+            wordc[(ol, ortho.normalize(gl) or gl)] += 1
+            for t, w in char_alignment(ortho.normalize(gl) or gl, ol):
+                chars[(t, w)] += 1
+    return chars, wordc
+
+
+def char_alignment(true: str, ocr: str) -> list[tuple[str, str]]:
+    """(true letter, written string) pairs: substitutions, deletions ('') and insertions
+    (attached to the preceding true letter, so a letter may be written as two characters)."""
+    ops = Levenshtein.editops(true, ocr)
+    written = [[c] for c in true]  # default: copied
+    ins_after: dict[int, str] = {}
+    for op in ops:
+        if op.tag == "replace":
+            written[op.src_pos] = [ocr[op.dest_pos]]
+        elif op.tag == "delete":
+            written[op.src_pos] = [""]
+        elif op.tag == "insert":
+            ins_after[op.src_pos - 1] = ins_after.get(op.src_pos - 1, "") + ocr[op.dest_pos]
+    out = []
+    for i, c in enumerate(true):
+        w = written[i][0] + ins_after.get(i, "")
+        out.append((c, w))
+    if -1 in ins_after and out:
+        out[0] = (out[0][0], ins_after[-1] + out[0][1])
+    return out
+
+
+def write_tables(chars: Counter, wordc: Counter, data_dir: Path, meta: str) -> None:
+    with (data_dir / CHARS_FILE).open("w", encoding="utf-8") as fh:
+        fh.write("# English-model OCR channel, characters (learned; see README.md and garble_data.py).\n")
+        fh.write(f"# {meta}\n")
+        fh.write("# columns: true letter (lower case, new tone style), what the OCR wrote for it ('-' =\n")
+        fh.write("# nothing; may be two characters when it inserted one), count.\n")
+        fh.write("true\tocr\tcount\n")
+        for (t, w), c in sorted(chars.items(), key=lambda x: (x[0][0], -x[1])):
+            fh.write(f"{t}\t{w or '-'}\t{c}\n")
+    with (data_dir / WORDS_FILE).open("w", encoding="utf-8") as fh:
+        fh.write("# English-model OCR channel, whole words (learned; see README.md and garble_data.py).\n")
+        fh.write(f"# {meta}\n")
+        fh.write("# columns: OCR token (lower case), true syllable (lower case, new tone style), count.\n")
+        fh.write("# Pairs seen once are left out.\n")
+        fh.write("ocr\ttrue\tcount\n")
+        for (o, t), c in sorted(wordc.items(), key=lambda x: (x[0][0], -x[1])):
+            if c >= 2:
+                fh.write(f"{o}\t{t}\t{c}\n")
+
+
+def _head(text: str, max_chars: int) -> str:
+    """The first lines of ``text`` up to about ``max_chars`` characters."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind("\n", 0, max_chars)
+    return text[: cut if cut > 0 else max_chars]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default="../shared/corpus", type=Path)
+    ap.add_argument("--out", default=str(DATA_DIR), type=Path, help="folder for the two tables")
+    ap.add_argument("--docs", type=int, default=40, help="official training documents to render")
+    ap.add_argument("--cache", default=str(DEFAULT_CACHE), type=Path)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--dev-docs", type=int, default=16)
+    ap.add_argument("--max-chars", type=int, default=5000, help="render only the first lines of each document")
+    args = ap.parse_args(argv)
+    from .train import OFFICIAL, official_split
+
+    path = args.corpus / OFFICIAL
+    if not path.exists():
+        print(f"corpus not found: {path}", file=sys.stderr)
+        return 2
+    train_docs, _dev = official_split(path, args.dev_docs)
+    # spread over the collection: every k-th training document
+    step = max(1, len(train_docs) // max(args.docs, 1))
+    chosen = [_head(d, args.max_chars) for d in train_docs[::step][: args.docs]]
+    seeds = [1000 + i for i in range(len(chosen))]
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    log(f"rendering + OCR of {len(chosen)} official training documents (cache {args.cache})")
+    per_doc = ocr_documents(chosen, seeds, args.cache, "clean", args.workers, log)
+    pages = [p for doc in per_doc for p in doc]
+    ortho = load_orthography()
+    chars, wordc = learn_tables(pages, ortho)
+    meta = (f"{len(pages)} pages of {len(chosen)} official training documents, simulate(text, 'clean', seed), "
+            f"tesseract -l eng; {sum(wordc.values())} aligned syllables")
+    write_tables(chars, wordc, Path(args.out), meta)
+    log(f"wrote {args.out}/{CHARS_FILE} and {WORDS_FILE}: {meta}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
