@@ -17,8 +17,9 @@ help:
 	@echo "make run      process $(INBOX)/ into $(OUT)/ (installs what is missing first)"
 	@echo "make test     run the test suite"
 	@echo "make bench    speed: pipeline vs bare tesseract, pages per minute"
-	@echo "make eval     accuracy: OCR CER on simulated scans of $(SHARED)/docs"
+	@echo "make eval     accuracy: OCR CER and restoration on $(SHARED)/docs"
 	@echo "make samples  regenerate the scanned-looking sample PDFs"
+	@echo "make models   retrain the restoration language model from $(SHARED)/corpus"
 
 setup: system-deps $(VENV)/.installed
 
@@ -48,6 +49,10 @@ bench: setup
 
 eval: setup
 	$(PY) -m pipeline.evaluate.ocr --shared $(SHARED) --json $(OUT)/eval_ocr.json
+	$(PY) -m pipeline.restore.evaluate --docs $(SHARED)/docs --json $(OUT)/eval_restore.json
+
+models: setup
+	$(PY) -m pipeline.restore.train --corpus $(SHARED)/corpus --out models/
 
 samples: setup
 	$(PY) -m pipeline.simulate.samples --out samples

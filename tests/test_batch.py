@@ -17,7 +17,7 @@ from pipeline.evaluate.metrics import cer
 from pipeline.simulate import save_pdf, save_tiff
 from pipeline.storage import read_json
 
-from .conftest import SHORT_CONCLUSION, make_born_digital_pdf, make_scan
+from .conftest import REPO, SHORT_CONCLUSION, make_born_digital_pdf, make_scan
 
 BORN_DIGITAL_LINES = [
     "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG",
@@ -174,3 +174,28 @@ def test_cli_usage_errors_exit_2(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["--help"])
     assert exc.value.code == 0
+
+
+def test_text_files_are_restored_with_changes_recorded(good_batch):
+    config, _, _ = good_batch
+    docs = _documents(config)
+    doc = read_json(config.json_dir / f"{docs.loc['legacy_ocr.txt', 'doc_id']}.json")
+    assert doc["restoration_mode"] == "stripped"
+    assert doc["text"].startswith("Kết luận của Chủ tịch UBND tỉnh\n\nNgày 05/4/2024")
+    assert doc["ocr_text"].startswith("Ket luan cua Chu tich UBND tinh")
+    first = doc["changes"][0]
+    assert (first["original"], first["replacement"]) == ("Ket", "Kết")
+    assert doc["ocr_text"][first["start"] : first["end"]] == "Ket" and 0 < first["score"] <= 1
+
+
+def test_seed_legacy_ocr_comes_out_as_vietnamese(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seed = REPO / "samples" / "seed_000_604c8d4a32438447.txt"
+    (inbox / seed.name).write_bytes(seed.read_bytes())
+    config = Config(inbox=inbox, out=tmp_path / "out", quiet=True)
+    assert run_batch(config).exit_code == 0
+    text = next(config.text_dir.glob("*.txt")).read_text(encoding="utf-8")
+    assert "Tuyên Quang, ngày 20 tháng 3 năm 2024" in text
+    assert "Ban Thường vụ Tỉnh ủy" in text and "nông thôn mới" in text
+    assert "Tinh ty" not in text and "nim 2024" not in text

@@ -174,6 +174,25 @@ def test_ocr_mode_keeps_confident_words(model):
     assert restore_text(text, model, mode="ocr", word_confidences=confs).text == text
 
 
+def test_ocr_mode_fixes_low_confidence_wrong_marks(model):
+    # Vietnamese OCR output with two wrong marks (thấm/thẩm, kiếm/kiểm), as ocr_page gives it:
+    # one confidence per whitespace-separated word
+    text = "Thủ tướng Chính phủ yêu cầu các bộ tăng cường công tác thấm định và kiếm tra"
+    right = "Thủ tướng Chính phủ yêu cầu các bộ tăng cường công tác thẩm định và kiểm tra"
+    words = text.split()
+    low = [55.0 if w in ("thấm", "kiếm") else 96.0 for w in words]
+    r = restore_text(text, model, word_confidences=low)  # auto: accented text + confidences -> ocr
+    assert r.mode == "ocr"
+    assert r.text == right
+    assert {(c.original, c.replacement) for c in r.changes} == {("thấm", "thẩm"), ("kiếm", "kiểm")}
+    # the same words read with high confidence stay as read
+    high = [97.0] * len(words)
+    assert restore_text(text, model, word_confidences=high).text == text
+    # a low-confidence word that fits its context is left alone
+    ok = "giao Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan"
+    assert restore_text(ok, model, word_confidences=[40.0] * len(ok.split())).text == ok
+
+
 # -- model ----------------------------------------------------------------------------------------------
 def test_model_loads_quickly():
     t0 = time.perf_counter()

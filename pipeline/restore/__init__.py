@@ -6,6 +6,6 @@
     r.text   -> "Ủy ban nhân dân tỉnh";  r.mode -> "stripped";  r.changes -> [Change, ...]
 """
 
-from .api import Change, Restoration, RestoreModel, load_model, restore_text
+from .api import Change, OcrParams, Restoration, RestoreModel, load_model, restore_text
 
-__all__ = ["Change", "Restoration", "RestoreModel", "load_model", "restore_text"]
+__all__ = ["Change", "OcrParams", "Restoration", "RestoreModel", "load_model", "restore_text"]

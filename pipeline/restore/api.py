@@ -38,6 +38,20 @@ class Restoration:
 
 
 @dataclass
+class OcrParams:
+    """The "ocr" mode (Vietnamese OCR output with word confidences); tuned on the official
+    development documents only (``python -m pipeline.restore.ocr_vie --tune``)."""
+
+    conf_max: float = 96.0  # words read with at least this confidence are never changed
+    base: float = 2.0  # channel cost (natural log) of changing a word read with confidence 0 ...
+    slope: float = 4.0  # ... plus this times confidence / 100 (a word read at 90 needs e^5.6)
+    unit: float = 2.0  # extra cost per additional differing mark
+    max_units: int = 2  # candidates differ by at most this many marks
+    edge: float = 0.0  # extra cost for the first / last word of a segment (one-sided context)
+    min_score: float = 0.0  # a change is applied only if the decoder's confidence reaches this
+
+
+@dataclass
 class RestoreModel:
     """Everything restore needs, loaded once and passed around (no module-level state)."""
 
@@ -45,6 +59,7 @@ class RestoreModel:
     ortho: Orthography
     tokenizer: Tokenizer
     garble: GarbleChannel | None = None
+    ocr: OcrParams = field(default_factory=OcrParams)
     max_candidates: int = 12  # stripped tokens: the most frequent accented forms of a skeleton
     load_seconds: float = 0.0
     path: str = ""
@@ -154,7 +169,10 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
     document, and per line where a line clearly differs), "stripped", "garbled", "ocr" or
     "unchanged" (only the tone placement is normalised to ``tone_style``: "new" = hòa, ủy,
     thủy; "old" = hoà, uỷ, thuỷ). ``word_confidences`` (0..100, one per whitespace-separated
-    word, as Tesseract gives them) make high-confidence words in "ocr" mode stay as read.
+    word, as Tesseract gives them) turn on the "ocr" mode for accented text: a syllable read
+    with confidence below ``model.ocr.conf_max`` may change to another syllable of the same
+    letters differing by one or two marks (kiếm -> kiểm) when the language model prefers it by a
+    margin that grows with the confidence (:class:`OcrParams`); confident words stay as read.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -186,7 +204,7 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
         cand_text.append(None)
         for ti in range(a, b):
             t = tokens[ti]
-            c, ch, ct = _candidates(t, line_modes[t.line], model, conf_of_token[ti])
+            c, ch, ct = _candidates(t, line_modes[t.line], model, conf_of_token[ti], ti in (a, b - 1))
             if len(c) > 1:
                 any_open = True
             cands.append(c)
@@ -232,6 +250,8 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
             continue
         if new_low == t.text.lower():
             continue
+        if line_modes[t.line] == "ocr" and score < model.ocr.min_score and ct is not None:
+            continue
         new = transfer_case(t.text, new_low)
         if new != t.text:
             changes.append(Change(t.start, t.end, t.text, new, score))
@@ -254,7 +274,7 @@ def _retokenize_garbled(text: str, lines: list[str], tokens: list[Token], line_m
     return out
 
 
-def _candidates(t: Token, mode: str, model: RestoreModel, conf: float | None
+def _candidates(t: Token, mode: str, model: RestoreModel, conf: float | None, edge: bool = False
                 ) -> tuple[np.ndarray, np.ndarray | None, list[str] | None]:
     """Candidate word ids, channel scores and candidate spellings (lower case) for a token.
 
@@ -282,17 +302,59 @@ def _candidates(t: Token, mode: str, model: RestoreModel, conf: float | None
         hit = model.skeleton_candidates(model.ortho.strip(t.lm))
         if hit is not None and (len(hit[0]) > 1 or hit[1][0] != t.lm):
             return hit[0], None, hit[1]
-    elif mode == "ocr" and conf is not None and conf < 90:
-        hit = model.skeleton_candidates(model.ortho.strip(t.lm))
-        if hit is not None:
-            members = hit[0]
-            own = lm.word_id.get(t.lm)
-            if own is not None and own in members and len(members) > 1:
-                # keep what was read unless the context clearly prefers another form
-                penalty = np.float32(-(2.0 + 8.0 * max(conf, 0.0) / 100.0))
-                ch = np.where(members == own, np.float32(0), penalty).astype(np.float32)
-                return members, ch, hit[1]
+    elif mode == "ocr" and conf is not None and conf < model.ocr.conf_max:
+        g = _ocr_candidates(t, model, conf, edge)
+        if g is not None:
+            return g
     return model.fixed(lm.word_id.get(t.lm, lm.unk)), None, None
+
+
+def _ocr_candidates(t: Token, model: RestoreModel, conf: float, edge: bool = False
+                    ) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
+    """Other forms of a low-confidence syllable read by Vietnamese OCR.
+
+    Candidates are the vocabulary syllables with the same skeleton that differ from what was
+    read by at most ``max_units`` marks (a different tone counts 1, every letter with a
+    different shape mark, e.g. o/ô/ơ, u/ư, d/đ, counts 1). What was read scores 0; another form
+    ``-(base + slope * conf / 100 + unit * (marks - 1))`` (natural log), plus ``edge`` for the
+    first or last word of a segment (context on one side only), so that a change needs both a
+    low confidence and a clear margin of the language model.
+    """
+    lm, ortho, p = model.lm, model.ortho, model.ocr
+    own = lm.word_id.get(t.lm)
+    if own is None:
+        return None
+    mine = ortho.parse(t.lm)
+    if mine is None:
+        return None
+    hit = model.skeleton_candidates(ortho.strip(t.lm))
+    if hit is None:
+        return None
+    ids, spell = hit
+    keep_ids, keep_ch, keep_sp = [own], [np.float32(0)], [t.lm]
+    base = p.base + p.slope * max(conf, 0.0) / 100.0 + (p.edge if edge else 0.0)
+    for w, sp in zip(ids, spell):
+        if w == own:
+            continue
+        units = _mark_units(mine, ortho.parse(sp))
+        if units is None or units > p.max_units:
+            continue
+        keep_ids.append(int(w))
+        keep_ch.append(np.float32(-(base + p.unit * (units - 1))))
+        keep_sp.append(sp)
+    if len(keep_ids) == 1:
+        return None
+    return np.array(keep_ids, dtype=np.int64), np.array(keep_ch, dtype=np.float32), keep_sp
+
+
+def _mark_units(a, b) -> int | None:
+    """Marks that differ between two parsed syllables of the same skeleton."""
+    if b is None:
+        return None
+    x, y = a.toneless, b.toneless
+    if len(x) != len(y):
+        return None
+    return sum(1 for c, d in zip(x, y) if c != d) + (a.tone != b.tone)
 
 
 _UPPER_RUN = re.compile(r"[^\W\d_]{2,}")

@@ -7,6 +7,12 @@ Conditions (each document of ``--docs``; the first lines starting with ``#`` are
 * ``stripped``: every diacritic removed (case kept) -> restore (mode "auto").
 * ``garbled``: rendered with the scan simulator and read by ``tesseract -l eng`` (needs
   ``pipeline.simulate`` and Tesseract; skipped with a message otherwise).
+* ``ocr_moderate``, ``ocr_heavy``: rendered with the scan simulator at that degradation and read
+  the way the pipeline reads a page (:func:`pipeline.ocr.ocr_page`: OpenCV clean-up +
+  ``tesseract -l vie``), restored with the word confidences (mode "auto", which picks "ocr" for
+  accented text). Only the documents of ``--ocr-docs`` (short ones: OCR costs 2-5 s a page); pages
+  are cached under ``out/.cache/restore/ocr_vie``. The table adds, per condition, how many
+  documents' CER went up and the mean of the per-document CERs before/after.
 
 For each condition: syllable accuracy and CER of the damaged text (before), of our restoration
 (after) and of pyvi's ``ViUtils.add_accents`` on the same damaged text (baseline). The reference
@@ -139,10 +145,10 @@ class Condition:
 
 
 def evaluate_pair(cond: Condition, name: str, ref: str, damaged: str, model: RestoreModel,
-                  with_pyvi: bool = True, mode: str = "auto") -> None:
+                  with_pyvi: bool = True, mode: str = "auto", word_confidences: list[float] | None = None) -> None:
     ortho = model.ortho
     t0, c0 = time.perf_counter(), time.process_time()
-    r = restore_text(damaged, model, mode=mode)
+    r = restore_text(damaged, model, mode=mode, word_confidences=word_confidences)
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
     cond.seconds += dc  # CPU time of this process: one core
     cond.wall_seconds += dt
@@ -225,15 +231,54 @@ def run_garbled(texts, model, with_pyvi=True, cache: Path | None = None, max_cha
     return cond
 
 
+OCR_DOCS = "CD_224,CD_226,CD_228,CD_230,CD_232,KH_172,TBKL_631,TBKL_636"
+
+
+def run_ocr_vie(texts, model, preset: str, with_pyvi=True, cache: Path | None = None) -> Condition | str:
+    try:
+        import pytesseract  # noqa: F401
+
+        from pipeline.ocr import ocr_page  # noqa: F401
+        from pipeline.simulate import simulate  # noqa: F401
+    except Exception as exc:  # pragma: no cover - depends on the simulator
+        return f"ocr_{preset} condition skipped: scan simulator / OCR not available ({exc})"
+    from .ocr_vie import DEFAULT_CACHE, joined, ocr_documents
+
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    pages = ocr_documents([raw for _, raw in texts], [stable_seed(n) for n, _ in texts], preset,
+                          cache or DEFAULT_CACHE, log=log)
+    cond = Condition(f"ocr_{preset}")
+    for (name, _), pp in zip(texts, pages):
+        gt, ocr, confs = joined(pp)
+        evaluate_pair(cond, name, normalize_reference(gt, model.ortho), ocr, model, with_pyvi,
+                      word_confidences=confs)
+    return cond
+
+
+def cer_summary(c: Condition) -> dict:
+    """Documents whose CER went up / down, and the mean of the per-document CERs."""
+    b = [d["before"]["cer"] for d in c.docs]
+    a = [d["after"]["cer"] for d in c.docs]
+    n = max(len(b), 1)
+    return {"docs_cer_up": sum(x > y for x, y in zip(a, b)), "docs_cer_down": sum(x < y for x, y in zip(a, b)),
+            "mean_cer_before": round(sum(b) / n, 5), "mean_cer_after": round(sum(a) / n, 5)}
+
+
 def table(conds: list[Condition]) -> str:
-    head = (f"{'condition':<10} {'docs':>4} {'syll':>7} | {'acc before':>10} {'acc after':>9} {'acc pyvi':>8} | "
+    head = (f"{'condition':<12} {'docs':>4} {'syll':>7} | {'acc before':>10} {'acc after':>9} {'acc pyvi':>8} | "
             f"{'CER before':>10} {'CER after':>9} {'CER pyvi':>8} | {'syll/cpu-s':>10}")
     lines = [head, "-" * len(head)]
     for c in conds:
         speed = c.syllables_in / c.seconds if c.seconds else float("nan")
         lines.append(
-            f"{c.name:<10} {len(c.docs):>4} {c.after.total:>7} | {c.before.acc:>10.2%} {c.after.acc:>9.2%} "
+            f"{c.name:<12} {len(c.docs):>4} {c.after.total:>7} | {c.before.acc:>10.2%} {c.after.acc:>9.2%} "
             f"{c.pyvi.acc:>8.2%} | {c.before.cer:>10.2%} {c.after.cer:>9.2%} {c.pyvi.cer:>8.2%} | {speed:>10.0f}")
+    for c in conds:
+        if c.name.startswith("ocr_"):
+            s = cer_summary(c)
+            lines.append(f"{c.name}: per-document CER went up in {s['docs_cer_up']} of {len(c.docs)} documents "
+                         f"(down in {s['docs_cer_down']}); mean per-document CER {s['mean_cer_before']:.3%} -> "
+                         f"{s['mean_cer_after']:.3%}")
     return "\n".join(lines)
 
 
@@ -242,13 +287,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", default="../shared/docs")
     ap.add_argument("--json", default=None, help="write the results here")
     ap.add_argument("--model", default=None, help="model file or folder (default models/)")
-    ap.add_argument("--conditions", default="stripped,garbled")
+    ap.add_argument("--conditions", nargs="+", default=["stripped,garbled"],
+                    help="stripped, garbled, ocr_moderate, ocr_heavy (comma- or space-separated)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
     ap.add_argument("--no-pyvi", action="store_true")
     ap.add_argument("--dev", action="store_true", help="evaluate on the held-out official dev documents")
     ap.add_argument("--corpus", default="../shared/corpus")
     ap.add_argument("--dev-docs", type=int, default=16)
     ap.add_argument("--cache", default="out/.cache/restore/garble", help="cache of simulated OCR outputs")
+    ap.add_argument("--ocr-docs", default=OCR_DOCS,
+                    help="ocr_* conditions: these documents of --docs (name prefixes; 'all' for every one)")
+    ap.add_argument("--ocr-cache", default="out/.cache/restore/ocr_vie")
     ap.add_argument("--max-chars", type=int, default=0,
                     help="garbled condition: render only the first lines of each document (0: all)")
     args = ap.parse_args(argv)
@@ -264,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model {model.path} (loaded in {model.load_seconds:.2f}s); {len(texts)} documents from {src}")
     conds: list[Condition] = []
     notes: list[str] = []
-    wanted = [c.strip() for c in args.conditions.split(",") if c.strip()]
+    wanted = [c.strip() for c in ",".join(args.conditions).split(",") if c.strip()]
     if "stripped" in wanted:
         conds.append(run_stripped(texts, model, not args.no_pyvi))
     if "garbled" in wanted:
@@ -273,6 +322,17 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(g)
         else:
             conds.append(g)
+    for preset in ("moderate", "heavy"):
+        if f"ocr_{preset}" in wanted:
+            sel = texts
+            if args.ocr_docs != "all" and not args.dev:
+                pre = [x.strip() for x in args.ocr_docs.split(",") if x.strip()]
+                sel = [(n, t) for n, t in texts if any(n == p or n.startswith(p + "-") for p in pre)]
+            o = run_ocr_vie(sel, model, preset, not args.no_pyvi, Path(args.ocr_cache))
+            if isinstance(o, str):
+                notes.append(o)
+            else:
+                conds.append(o)
     print(table(conds))
     for n in notes:
         print(n)
@@ -288,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                     "syllables_per_cpu_second": round(c.syllables_in / c.seconds, 1) if c.seconds else None,
                     "syllables_per_wall_second": round(c.syllables_in / c.wall_seconds, 1) if c.wall_seconds else None,
                     "modes": c.modes, "per_document": c.docs,
+                    **(cer_summary(c) if c.name.startswith("ocr_") else {}),
                 } for c in conds
             },
             "notes": notes,
