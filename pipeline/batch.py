@@ -94,12 +94,12 @@ def run_batch(config: Config) -> BatchResult:
             result.failed.append(doc_id)
             log.error("%s: %s", path, exc)
 
-    restorer = _load_restorer(config) if pending else None
+    models = _Models(_load_restorer(config), _load_extractor(config)) if pending else None
     for doc_id in [d for d, p in pending.items() if p.complete]:
-        _finish(config, pending.pop(doc_id), result, restorer)
+        _finish(config, pending.pop(doc_id), result, models)
 
     if jobs:
-        _run_page_jobs(config, jobs, pending, result, restorer)
+        _run_page_jobs(config, jobs, pending, result, models)
     build_tables(config.out)
     result.seconds = time.perf_counter() - started
     return result
@@ -139,6 +139,14 @@ def _plan(source: Source, config: Config, pending: dict[str, _Pending], jobs: li
     return n_pages
 
 
+@dataclass
+class _Models:
+    """What a batch loads once: the restoration model and the extraction pipeline."""
+
+    restorer: object | None
+    extractor: object | None
+
+
 def _load_restorer(config: Config):
     """The restore model, loaded once per batch (about a second), or None when restoration is off."""
     if not config.restore:
@@ -148,7 +156,7 @@ def _load_restorer(config: Config):
     return load_model(config.restore_model)
 
 
-def _restore(doc: Document, restorer, config: Config) -> None:
+def restore_document(doc: Document, restorer, config: Config) -> None:
     """Put diacritics back / correct OCR marks; born-digital text layers are taken as they are."""
     if restorer is None or doc.text_source == "text_layer":
         return
@@ -169,7 +177,29 @@ def _restore(doc: Document, restorer, config: Config) -> None:
     doc.timings["restore"] = round(time.perf_counter() - t0, 4)
 
 
-def _run_page_jobs(config: Config, jobs: list, pending: dict[str, _Pending], result: BatchResult, restorer) -> None:
+def _load_extractor(config: Config):
+    """The extraction pipeline (spaCy), built once per batch, or None when extraction is off."""
+    if not config.extract:
+        return None
+    from .extract import Extractor
+
+    return Extractor()
+
+
+def extract_document(doc: Document, extractor) -> None:
+    """Metadata, tasks and metrics; a failure here is logged and leaves the OCR result intact."""
+    if extractor is None or not doc.text.strip():
+        return
+    t0 = time.perf_counter()
+    try:
+        extractor.extract(doc)
+    except Exception as exc:  # noqa: BLE001 - extraction must never lose the OCR'd document
+        log.exception("%s: extraction failed: %s", doc.source_path, exc)
+        doc.error = f"extraction failed: {exc}"
+    doc.timings["extract"] = round(time.perf_counter() - t0, 4)
+
+
+def _run_page_jobs(config: Config, jobs: list, pending: dict[str, _Pending], result: BatchResult, models) -> None:
     show_progress = not config.quiet and sys.stderr.isatty()
     with (
         ProcessPoolExecutor(max_workers=min(config.workers, len(jobs)), initializer=_worker_init) as pool,
@@ -203,7 +233,7 @@ def _run_page_jobs(config: Config, jobs: list, pending: dict[str, _Pending], res
                     entry.error = entry.error or f"page {index + 1}: {type(exc).__name__}: {exc}"
                 if entry.error or entry.complete:
                     if not _has_jobs_in_flight(futures, doc_id):
-                        _finish(config, pending.pop(doc_id), result, restorer)
+                        _finish(config, pending.pop(doc_id), result, models)
 
 
 def _has_jobs_in_flight(futures: dict[Future, tuple[str, int]], doc_id: str) -> bool:
@@ -225,7 +255,7 @@ def _page_job(source: Source, index: int, config: Config) -> Page:
     return page
 
 
-def _finish(config: Config, entry: _Pending, result: BatchResult, restorer) -> None:
+def _finish(config: Config, entry: _Pending, result: BatchResult, models: _Models) -> None:
     doc = entry.doc
     if entry.error:
         _write_failure(config, doc.doc_id, Path(doc.source_path), doc.sha256, entry.error)
@@ -236,7 +266,8 @@ def _finish(config: Config, entry: _Pending, result: BatchResult, restorer) -> N
     sources = {p.source for p in doc.pages}
     doc.text_source = "ocr" if "ocr" in sources else sources.pop()
     doc.assemble_text()
-    _restore(doc, restorer, config)
+    restore_document(doc, models.restorer, config)
+    extract_document(doc, models.extractor)
     for page in doc.pages:
         for stage, seconds in page.timings.items():
             doc.timings[stage] = round(doc.timings.get(stage, 0.0) + seconds, 4)

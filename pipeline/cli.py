@@ -26,6 +26,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--recursive", action="store_true", help="also read subfolders of INBOX")
     p.add_argument("--no-clean", dest="clean", action="store_false", help="OCR the pages without OpenCV clean-up")
     p.add_argument("--no-restore", dest="restore", action="store_false", help="keep the text as read, no restoration")
+    p.add_argument("--no-extract", dest="extract", action="store_false",
+                   help="skip extraction of metadata, tasks, deadlines and metrics")
     p.add_argument("--tone-style", choices=("new", "old"), default=defaults.tone_style,
                    help="tone-mark placement of restored text: new 'hòa, ủy' (default) or old 'hoà, uỷ'")
     p.add_argument("--force", action="store_true", help="reprocess documents whose output is already current")

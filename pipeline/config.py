@@ -22,6 +22,7 @@ class Config:
     workers: int = field(default_factory=_default_workers)  # page worker processes
     clean: bool = True  # OpenCV clean-up before OCR
     restore: bool = True  # diacritic restoration / OCR post-correction after OCR and on text files
+    extract: bool = True  # metadata, tasks, agencies, deadlines and metrics (spaCy pipeline)
     tone_style: str = "new"  # tone-mark placement of restored text: new "hòa, ủy" or old "hoà, uỷ"
     restore_model: Path | None = None  # default: models/restore_lm.npz
     force: bool = False  # reprocess documents even when their JSON is current

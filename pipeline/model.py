@@ -75,6 +75,74 @@ class TextChange:
 
 
 @dataclass
+class Agency:
+    """An agency mention: canonical name, the words as written, and its role in the task."""
+
+    name: str  # canonical: abbreviations expanded, "tỉnh" resolved where the document names it
+    text: str  # as written
+    role: str  # lead | cooperate | report_to | other
+    start: int  # character span in Document.text
+    end: int
+
+
+@dataclass
+class Deadline:
+    text: str
+    kind: str  # by | within | from_to | recurring
+    start: str | None  # ISO dates; None when open or recurring
+    end: str | None
+    granularity: str  # day | week | month | quarter | half | year
+    span_start: int
+    span_end: int
+
+
+@dataclass
+class Metric:
+    metric_id: str
+    text: str
+    value: float
+    total: float | None
+    unit: str
+    percent: float | None
+    subject: str  # the phrase the figure measures
+    start: int
+    end: int
+    page: int | None = None
+    box: Box | None = None
+    task_id: str = ""
+
+
+@dataclass
+class Task:
+    task_id: str
+    section: str  # heading of the top-level section ("II. NHIỆM VỤ ...")
+    item_path: str  # markers from the section down: "II.1.a.-2"
+    text: str
+    start: int  # character span in Document.text
+    end: int
+    agencies: list[Agency] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    lead_inherited: bool = False  # lead agencies taken from the item head
+    confidence: float = 1.0
+    page: int | None = None
+    box: Box | None = None
+
+    @property
+    def lead_agencies(self) -> list[str]:
+        names: list[str] = []
+        for agency in self.agencies:
+            if agency.role == "lead" and agency.name not in names:
+                names.append(agency.name)
+        return names
+
+    @property
+    def deadline(self) -> str | None:
+        """The latest end date among the task's deadlines."""
+        ends = [d.end for d in self.deadlines if d.end]
+        return max(ends) if ends else None
+
+
+@dataclass
 class Document:
     doc_id: str
     source_path: str
@@ -93,6 +161,8 @@ class Document:
     processed_at: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
+    tasks: list[Task] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
 
     @property
     def ocr_mean_confidence(self) -> float | None:
@@ -133,6 +203,9 @@ class Document:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["ocr_mean_confidence"] = self.ocr_mean_confidence
+        for task, row in zip(self.tasks, data["tasks"]):
+            row["lead_agencies"] = task.lead_agencies
+            row["deadline"] = task.deadline
         return data
 
     @classmethod
@@ -152,5 +225,19 @@ class Document:
             ]
             pages.append(Page(lines=lines, **p))
         data["changes"] = [TextChange(**c) for c in data.get("changes", [])]
+        data["tasks"] = [_task_from_dict(t) for t in data.get("tasks", [])]
+        data["metrics"] = [Metric(**{**m, "box": _box(m.get("box"))}) for m in data.get("metrics", [])]
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(pages=pages, **{k: v for k, v in data.items() if k in known})
+
+
+def _box(value) -> Box | None:
+    return tuple(value) if value else None
+
+
+def _task_from_dict(data: dict[str, Any]) -> Task:
+    data = {k: v for k, v in data.items() if k not in ("lead_agencies", "deadline")}
+    data["agencies"] = [Agency(**a) for a in data.get("agencies", [])]
+    data["deadlines"] = [Deadline(**d) for d in data.get("deadlines", [])]
+    data["box"] = _box(data.get("box"))
+    return Task(**data)

@@ -166,9 +166,14 @@ def text_file_page(source: Source) -> Page:
         raise InputError("text file is not UTF-8 encoded") from None
     if "\x00" in text:
         raise InputError("not a text file (binary content)")
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise InputError("text file has no text")
+    return text_page(text)
+
+
+def text_page(text: str) -> Page:
+    """Plain text as one page of lines and words, without boxes."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     page = Page(number=1, width=0, height=0, dpi=0, source="text_file")
     for row, raw_line in enumerate(text.split("\n")):
         # Blank lines are kept: they separate paragraphs in OCR'd text.

@@ -22,6 +22,7 @@ METADATA_COLUMNS = [
     "issuer",
     "place",
     "issue_date",
+    "meeting_date",
     "title",
     "signer_name",
     "signer_title",
@@ -39,6 +40,11 @@ DOCUMENT_COLUMNS = [
     *METADATA_COLUMNS,
 ]
 ERROR_COLUMNS = ["doc_id", "source_path", "error", "pipeline_version", "processed_at"]
+TASK_COLUMNS = ["task_id", "doc_id", "section", "item_path", "text", "lead_agencies", "deadline", "deadline_text",
+                "page", "confidence"]
+TASK_AGENCY_COLUMNS = ["task_id", "doc_id", "agency", "agency_text", "role"]
+DEADLINE_COLUMNS = ["task_id", "doc_id", "text", "kind", "start", "end", "granularity"]
+METRIC_COLUMNS = ["metric_id", "doc_id", "task_id", "text", "value", "total", "unit", "percent", "subject", "page"]
 
 
 def load_documents(json_dir: Path) -> list[Document]:
@@ -72,12 +78,45 @@ def document_row(doc: Document) -> dict:
     return row
 
 
+def extraction_tables(docs: list[Document]) -> dict[str, pd.DataFrame]:
+    """tasks, task_agencies, deadlines and metrics: one row per extracted item."""
+    tasks, agencies, deadlines, metrics = [], [], [], []
+    for doc in docs:
+        for t in doc.tasks:
+            latest = max((d for d in t.deadlines if d.end), key=lambda d: d.end, default=None)
+            tasks.append({
+                "task_id": t.task_id, "doc_id": doc.doc_id, "section": t.section, "item_path": t.item_path,
+                "text": t.text, "lead_agencies": "; ".join(t.lead_agencies), "deadline": t.deadline,
+                "deadline_text": latest.text if latest else "; ".join(d.text for d in t.deadlines),
+                "page": t.page, "confidence": t.confidence,
+            })
+            seen = set()
+            for a in t.agencies:
+                if (a.name, a.role) not in seen:
+                    seen.add((a.name, a.role))
+                    agencies.append({"task_id": t.task_id, "doc_id": doc.doc_id, "agency": a.name,
+                                     "agency_text": a.text, "role": a.role})
+            for d in t.deadlines:
+                deadlines.append({"task_id": t.task_id, "doc_id": doc.doc_id, "text": d.text, "kind": d.kind,
+                                  "start": d.start, "end": d.end, "granularity": d.granularity})
+        for m in doc.metrics:
+            metrics.append({"metric_id": m.metric_id, "doc_id": doc.doc_id, "task_id": m.task_id, "text": m.text,
+                            "value": m.value, "total": m.total, "unit": m.unit, "percent": m.percent,
+                            "subject": m.subject, "page": m.page})
+    return {
+        "tasks": pd.DataFrame(tasks, columns=TASK_COLUMNS).astype({"page": "Int64"}),
+        "task_agencies": pd.DataFrame(agencies, columns=TASK_AGENCY_COLUMNS),
+        "deadlines": pd.DataFrame(deadlines, columns=DEADLINE_COLUMNS),
+        "metrics": pd.DataFrame(metrics, columns=METRIC_COLUMNS).astype({"page": "Int64"}),
+    }
+
+
 def build_tables(out: Path) -> dict[str, pd.DataFrame]:
     """Rebuild every table in ``out`` from ``out/json`` and return them."""
     docs = load_documents(out / "json")
     documents = pd.DataFrame([document_row(d) for d in docs], columns=DOCUMENT_COLUMNS)
     errors = documents.loc[documents["status"] == "error", ERROR_COLUMNS]
-    tables = {"documents": documents, "errors": errors}
+    tables = {"documents": documents, "errors": errors, **extraction_tables(docs)}
     for name, frame in tables.items():
         atomic_write_csv(out / f"{name}.csv", frame)
     return tables

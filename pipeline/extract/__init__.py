@@ -1,0 +1,225 @@
+"""Extract stage: metadata, tasks with agencies and deadlines, and metrics from a document's text.
+
+    from pipeline.extract import Extractor
+    extractor = Extractor()          # builds the spaCy pipeline once (~0.2 s)
+    extractor.extract(document)      # fills document.metadata, .tasks, .metrics
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Agency, Deadline, Document, Metric, Task
+from .agencies import AgencyRules
+from .layout import Locator, paragraphs
+from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
+from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
+from .structure import Structure, StructureParser, Unit
+
+__all__ = ["Extractor", "classifier_text"]
+
+TASK_THRESHOLD = 0.5
+
+
+def classifier_text(unit: Unit, units: list[Unit]) -> str:
+    """What the task classifier reads: the paragraph, then its head and section as context."""
+    head = units[unit.parent].text[:150] if unit.parent is not None else ""
+    return f"{unit.text[:400]} ¦ {head} ¦ {unit.section[:100]}"
+
+
+@dataclass
+class _Analysed:
+    unit: Unit
+    agencies: list[Agency]
+    deadlines: list[Deadline]
+    figures: list
+    task_score: float
+    attribute: str | None = None
+
+
+class Extractor:
+    def __init__(self, classifier_dir: Path | None = MODEL_DIR, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or load_lexicon()
+        self.nlp = build_nlp(self.lexicon, classifier_dir)
+        self.classifier = "textcat" in self.nlp.pipe_names
+        self.structure = StructureParser(self.lexicon)
+        self.agencies = AgencyRules(self.lexicon)
+        s = self.lexicon.structure
+        self.strong_cue = re.compile(r"(?i)^(?:\W|\d|[a-zđ]\))*(?:giao|đề nghị|yêu cầu)\b|\bchủ trì,?\s+phối hợp")
+        self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
+        self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
+        self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
+        self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
+        marker = r"^\s*(?:[IVX]+\s*[.\-–]|\d+(?:\.\d+)*\s*[.)]|\(\d+\)|[a-zđ]\s*\)|[-–+•*])?\s*"
+        self.attribute_res = {
+            kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)})\s*:")
+            for kind, labels in s["attribute_labels"].items()
+        }
+        self.task_label_re = re.compile(rf"(?i){marker}(?:{words_pattern(s['task_labels'])})\s*:\s*")
+        self.closing_re = re.compile(rf"(?i)(?:{words_pattern(s['closing_formulas'])})")
+
+    def attribute(self, unit: Unit) -> str | None:
+        """lead | cooperate | deadline | other for a field line of a plan item, else None."""
+        return next((kind for kind, regex in self.attribute_res.items() if regex.match(unit.text)), None)
+
+    def extract(self, doc: Document) -> None:
+        text = normalize_text(doc.text)
+        if len(text) != len(doc.text):  # normalisation only swaps characters; keep spans valid
+            text = doc.text
+        paras = paragraphs(doc)
+        st = self.structure.parse(text, paras)
+        doc.metadata = {k: v for k, v in st.metadata.items() if v}
+        places = self.agencies.places(text)
+        analysed = self._analyse(text, st, places)
+        locator = Locator(doc)
+        doc.tasks = self._tasks(doc.doc_id, st, analysed, locator)
+        doc.metrics = self._metrics(doc.doc_id, analysed, doc.tasks, locator)
+
+    # --- one spaCy pass over the body's paragraphs -------------------------------------------
+    def _analyse(self, text: str, st: Structure, places: dict[str, str]) -> list[_Analysed]:
+        docs = []
+        attributes = [self.attribute(u) for u in st.units]
+        for unit, attr in zip(st.units, attributes):
+            d = self.nlp.make_doc(unit.text)
+            d.user_data["doc_date"] = st.doc_date
+            if attr == "deadline":
+                d.user_data["bare_kind"] = "by"
+            docs.append(d)
+        out: list[_Analysed] = []
+        for unit, attr, d in zip(st.units, attributes, self.nlp.pipe(docs)):
+            # the agencies of a field line take the line's role: "- Đơn vị phối hợp: Sở A, Sở B"
+            forced = attr if attr in ("lead", "cooperate") else None
+            agencies = [
+                Agency(name=ent._.figure or self.agencies.canonical(ent.text, places), text=ent.text,
+                       role=forced or ent._.role or "other", start=unit.start + ent.start_char,
+                       end=unit.start + ent.end_char)
+                for ent in d.ents if ent.label_ == "AGENCY"
+            ]
+            deadlines = []
+            for span in d.spans.get("deadlines", []):
+                dl: Deadline = span._.deadline
+                deadlines.append(Deadline(dl.text, dl.kind, dl.start, dl.end, dl.granularity,
+                                          unit.start + dl.span_start, unit.start + dl.span_end))
+            figures = [span._.figure for span in d.spans.get("metrics", [])]
+            score = 0.0 if attr else self._task_score(unit, st.units, agencies)
+            out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
+        if self.classifier:
+            texts = [classifier_text(a.unit, st.units) for a in out]
+            textcat = self.nlp.get_pipe("textcat")
+            for a, cdoc in zip(out, textcat.pipe(self.nlp.make_doc(t) for t in texts)):
+                if a.task_score not in (0.0, 1.0):  # the hard rules stand; the classifier decides the rest
+                    a.task_score = cdoc.cats.get(TASK_LABEL, 0.0)
+        return out
+
+    def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency]) -> float:
+        """1 or 0 where a rule is sure; otherwise a rule estimate the classifier may replace."""
+        body = self.task_label_re.sub("", unit.text, count=1)
+        if unit.is_head or unit.kind == "roman" or len(body) < 15 or body.rstrip().endswith(":"):
+            return 0.0
+        # cue words inside names ("Sở Xây dựng") do not count
+        masked = unit.text
+        for ag in agencies:
+            a, b = ag.start - unit.start, ag.end - unit.start
+            masked = masked[:a] + " " * (b - a) + masked[b:]
+        if self.closing_re.search(body) or not self.cue_re.search(masked):
+            return 0.0
+        if len(body) < 60 and not re.search(r"[.;]\s*$", body):
+            return 0.0  # a heading
+        if self.assessment_heading.search(unit.section[:120]) and not self.strong_cue.search(body):
+            return 0.2
+        if unit.children and (len(body) < 100 or not body.rstrip().endswith((".", ";"))):
+            return 0.0  # a heading ("2. Về các nền tảng số") or an item whose parts are the tasks
+        if self.strong_cue.search(body):
+            return 1.0
+        first_item = next((u.start for u in units if u.kind != "plain"), None)
+        if unit.kind == "plain" and first_item is not None and unit.start < first_item:
+            return 0.0  # the opening, before the first item: background and preamble
+        context = " ".join(units[i].text[:150] for i in _ancestors(unit, units))
+        score = 0.5
+        if self.assessment_heading.search(unit.section[:120]) and not self.directive_heading.search(unit.section[:120]):
+            score -= 0.3
+        if self.directive_heading.search(context):
+            score += 0.2
+        first = body[:80]
+        if self.cue_re.search(first):
+            score += 0.15
+        if any(a.role == "lead" for a in agencies):
+            score += 0.1
+        if self.past_re.search(first):
+            score -= 0.25
+        return min(0.99, max(0.01, score))
+
+    # --- tables' records ---------------------------------------------------------------------
+    def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], locator: Locator) -> list[Task]:
+        tasks: list[Task] = []
+        by_unit = {id(a.unit): a for a in analysed}
+        for a in analysed:
+            if a.task_score < TASK_THRESHOLD:
+                continue
+            unit = a.unit
+            agencies = list(a.agencies)
+            inherited = False
+            if not any(ag.role == "lead" for ag in agencies):
+                for i in _ancestors(unit, st.units):
+                    head = by_unit[id(st.units[i])]
+                    leads = [ag for ag in head.agencies if ag.role == "lead"]
+                    if st.units[i].is_head and leads:
+                        agencies = leads + agencies
+                        inherited = True
+                        break
+            deadlines = list(a.deadlines)
+            fields = self._item_fields(unit, st.units, by_unit)
+            if fields is not None:
+                leads, others, field_deadlines = fields
+                if not any(ag.role == "lead" for ag in agencies) or inherited:
+                    agencies = [ag for ag in agencies if not inherited or ag.role != "lead"]
+                    agencies = leads + agencies
+                    inherited = bool(leads) or inherited
+                agencies += others
+                deadlines = deadlines or field_deadlines
+            page, box = locator.locate(unit.start, unit.end)
+            tasks.append(Task(
+                task_id=f"{doc_id}-T{len(tasks) + 1:03d}", section=" ".join(unit.section.split())[:120],
+                item_path=unit.path, text=unit.text, start=unit.start, end=unit.end, agencies=agencies,
+                deadlines=deadlines, lead_inherited=inherited, confidence=round(a.task_score, 3),
+                page=page, box=box,
+            ))
+        return tasks
+
+    def _item_fields(self, unit: Unit, units: list[Unit], by_unit: dict) -> tuple | None:
+        """Lead, other agencies and deadlines from the field lines of the nearest item that has them."""
+        for i in _ancestors(unit, units):
+            found = [by_unit[id(units[c])] for c in units[i].children]
+            found += [by_unit[id(units[g])] for f in found if f.attribute for g in f.unit.children]
+            found = [f for f in found if f.attribute]
+            if found:
+                leads = [ag for f in found for ag in f.agencies if ag.role == "lead"]
+                others = [ag for f in found for ag in f.agencies if ag.role != "lead"]
+                deadlines = [d for f in found if f.attribute == "deadline" for d in f.deadlines]
+                return leads, others, deadlines
+        return None
+
+    def _metrics(self, doc_id: str, analysed: list[_Analysed], tasks: list[Task], locator: Locator) -> list[Metric]:
+        task_of = {t.start: t.task_id for t in tasks}
+        metrics: list[Metric] = []
+        for a in analysed:
+            for f in a.figures:
+                start, end = a.unit.start + f.start, a.unit.start + f.end
+                page, box = locator.locate(start, end)
+                metrics.append(Metric(
+                    metric_id=f"{doc_id}-M{len(metrics) + 1:03d}", text=f.text, value=f.value, total=f.total,
+                    unit=f.unit, percent=f.percent, subject=f.subject, start=start, end=end, page=page, box=box,
+                    task_id=task_of.get(a.unit.start, ""),
+                ))
+        return metrics
+
+
+def _ancestors(unit: Unit, units: list[Unit]) -> list[int]:
+    out = []
+    i = unit.parent
+    while i is not None:
+        out.append(i)
+        i = units[i].parent
+    return out

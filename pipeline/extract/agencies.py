@@ -1,0 +1,206 @@
+"""Agency names: EntityRuler patterns from ``agencies.json``, their full extent, canonical form and role.
+
+The ruler finds the formulaic part of a name (an abbreviation, "Sở" + a domain,
+"Ủy ban nhân dân", a collective like "các sở, ngành"); :func:`extend` then takes
+in the administrative unit and proper name that follow ("… tỉnh Tuyên Quang",
+"… các huyện, thành phố"); :func:`split_lists` turns "các Bộ: Tài chính, Xây
+dựng" into one mention per ministry. Roles come from the words before and after
+a mention within its clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, words_pattern
+
+_PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
+_NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
+_CLAUSE_BREAK = re.compile(r"[;:.!?]\s|[;:]|\n")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str  # canonical
+    role: str = "other"
+
+
+class AgencyRules:
+    def __init__(self, lexicon: Lexicon):
+        a = lexicon.agencies
+        self.abbr = a["abbreviations"]
+        self.fixed_names = a["fixed_names"]
+        self.org_heads = a["org_heads"]
+        self.domains = a["domains"]
+        self.collectives = a["collectives"]
+        self.admin_units = a["admin_units"]
+        self.party_committees = a["party_committees"]
+        admin = f"(?i:{words_pattern(self.admin_units)})"
+        # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
+        self.tail_re = re.compile(
+            rf"(?:\s+(?:các\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?:\s+trực\s+thuộc\s+Trung\s+ương)?"
+            rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
+        )
+        self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
+        self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
+        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:{admin})(?!\w))?(?:\s+{_NAME})?")
+        self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
+        self.domain_list_re = re.compile(
+            rf"\s*[:,]?\s*({words_pattern(self.domains)})(?=[\s,.;:)]|$)", re.IGNORECASE)
+        self.list_sep_re = re.compile(r"\s*(?:,|và)\s*")
+        self.lead_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?:\s+cho)?\s*$", re.IGNORECASE)
+        self.cooperate_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['cooperate_before'])})(?!\w)", re.IGNORECASE)
+        self.report_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['report_before'])})(?!\w)", re.IGNORECASE)
+        self.lead_any = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?!\w)", re.IGNORECASE)
+        self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
+        self.subject_filler = re.compile(
+            rf"^(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|đồng\s+chí|"
+            rf"{words_pattern(a['leader_titles'])})*$", re.IGNORECASE)
+        self.abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(self.abbr, key=len, reverse=True))
+                                  + r")(?![\w&])")
+
+    # --- patterns for spaCy's EntityRuler ----------------------------------------------------
+    def ruler_patterns(self, tokenize) -> list[dict]:
+        a_heads = []
+        a = self.abbr
+        for key in a:
+            a_heads.append([{"ORTH": t} for t in tokenize(key)])
+        phrases: list[str] = []
+        for head in ["Bộ", "Sở", "Phòng"]:
+            phrases += [f"{head} {d}" for d in self.domains]
+            phrases += [f"{head} {k}" for k in a if "&" in k or k.isupper() and len(k) > 3]
+        patterns = [{"label": "AGENCY", "pattern": p} for p in a_heads]
+        names = self.fixed_names + self.org_heads
+        # "Ủy ban MTTQ Việt Nam": the same names written with an abbreviation inside
+        names = names + [n.replace(full, short) for n in names for short, full in a.items()
+                         if full in n and n != full]
+        for phrase in phrases + names:
+            toks = tokenize(phrase)
+            # single capitalised words ("Phòng", "Cục") are case-sensitive: "phòng, chống" is no agency
+            attr = "ORTH" if len(toks) == 1 else "LOWER"
+            patterns.append({"label": "AGENCY", "pattern": [{attr: t if attr == "ORTH" else t.lower()} for t in toks]})
+        for phrase in self.collectives:
+            patterns.append({"label": "AGENCY", "pattern": [{"LOWER": t.lower()} for t in tokenize(phrase)]})
+        return patterns
+
+    # --- extent ------------------------------------------------------------------------------
+    def extend(self, text: str, start: int, end: int) -> int:
+        """End of the mention once the administrative unit and proper name after it are taken in."""
+        written = text[start:end]
+        if written.lower().startswith("các "):
+            m = self.related_re.match(text, end)  # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố"
+            end = m.end() if m else end
+            m = self.collective_tail_re.match(text, end)
+            return m.end() if m else end
+        regex = self.name_tail_re if self._is_domain(written) else self.tail_re
+        m = regex.match(text, end)
+        return m.end() if m else end
+
+    def _is_domain(self, written: str) -> bool:
+        head, _, rest = written.partition(" ")
+        return head in ("Bộ", "Sở", "Phòng") and rest.lower() in self.domain_set
+
+    def split_lists(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Extra mentions for a list of domains after "các Bộ:", "Bộ Tài chính, Xây dựng": (start, end, canonical)."""
+        written = text[start:end]
+        head = "Bộ" if re.search(r"(?i)\bbộ\b", written) else "Sở" if re.search(r"(?i)\bsở\b", written) else None
+        if head is None:
+            return []
+        out = []
+        pos = end
+        while True:
+            m = self.domain_list_re.match(text, pos)
+            if not m or (pos == end and not written.lower().startswith("các") and text[pos:m.start(1)].strip() != ","):
+                break
+            domain = next(d for d in self.domains if d.lower() == re.sub(r"\s+", " ", m.group(1)).lower())
+            out.append((m.start(1), m.end(1), f"{head} {domain}"))
+            pos = m.end(1)
+            sep = self.list_sep_re.match(text, pos)
+            if not sep:
+                break
+            pos = sep.start()
+        return out
+
+    # --- canonical form ----------------------------------------------------------------------
+    def canonical(self, written: str, places: dict[str, str]) -> str:
+        name = " ".join(written.split())
+        name = self.abbr_re.sub(lambda m: self.abbr[m.group(1)], name)
+        if name.isupper():
+            name = self._recase(name)
+        name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
+        if name.lower().startswith("các ") or name.lower().startswith("mỗi "):
+            return name[0].lower() + name[1:]
+        for unit in self.admin_units:
+            name = re.sub(rf"(?<=\s){unit.title()}$|(?<=\s){unit.capitalize()}$", unit, name)
+        # "Ủy ban nhân dân tỉnh" in a document about one province: name it
+        for unit in sorted(self.admin_units, key=len, reverse=True):
+            if re.search(rf"(?i)\b{unit}$", name) and places.get(unit.lower()):
+                return f"{name} {places[unit.lower()]}"
+        for committee, unit in self.party_committees.items():
+            if name.lower().endswith(committee.lower()) and places.get(unit):
+                return f"{name} {places[unit]}"
+        return name
+
+    def _recase(self, name: str) -> str:
+        """ "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG" → "Ủy ban nhân dân tỉnh Tuyên Quang"."""
+        known = self.fixed_names + self.org_heads + [f"{h} {d}" for h in ("Bộ", "Sở") for d in self.domains]
+        head = max((k for k in known if name.lower().startswith(k.lower())), key=len, default="")
+        rest = name[len(head):].split()
+        units = {w for u in self.admin_units for w in u.split()}
+        tail = [w.lower() if w.lower() in units or w.lower() in ("các", "và") else w[0] + w[1:].lower() for w in rest]
+        return " ".join([head] + tail) if head else _title_case(name)
+
+    def places(self, text: str) -> dict[str, str]:
+        """The province / district a document is about, where it names exactly one (or mostly one)."""
+        found: dict[str, str] = {}
+        for unit in self.admin_units:
+            names: dict[str, int] = {}
+            for m in re.finditer(rf"(?<!\w){unit}\s+({_NAME})", text):
+                n = re.split(r"\s+(?:và|về|tại|năm|ngày)\b", m.group(1))[0]
+                names[n] = names.get(n, 0) + 1
+            for m in re.finditer(rf"(?<!\w){unit.upper()}\s+(?:ỦY\s+)?([A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){{0,3}})",
+                                 text[:600]):
+                n = _title_case(m.group(1))
+                names[n] = names.get(n, 0) + 3  # the header counts more
+            committee = next((c for c, u in self.party_committees.items() if u == unit), None)
+            if committee:
+                for m in re.finditer(rf"(?<!\w){committee}\s+({_NAME})", text):
+                    names[m.group(1)] = names.get(m.group(1), 0) + 1
+            if names:
+                best, count = max(names.items(), key=lambda kv: kv[1])
+                if count >= 2 and count >= 0.6 * sum(names.values()):
+                    found[unit] = best
+        return found
+
+    # --- role --------------------------------------------------------------------------------
+    def role(self, text: str, start: int, end: int, clause_start: int,
+             others: list[tuple[int, int]] = ()) -> str:
+        """Role of the mention at start:end; ``others`` are earlier mentions in the same clause."""
+        before = text[clause_start:start]
+        for s, e in sorted(others, reverse=True):  # earlier names in a list do not hide the subject
+            before = before[: s - clause_start] + before[e - clause_start:]
+        after = text[end:end + 40]
+        cues = []
+        for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
+                            ("lead", self.lead_any)):
+            for m in regex.finditer(before):
+                cues.append((m.end(), kind))
+        if cues:
+            pos, kind = max(cues)
+            # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B")
+            return kind
+        if self.lead_after.match(after) or self.subject_filler.match(before):
+            return "lead"
+        return "other"
+
+
+def clause_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _title_case(name: str) -> str:
+    return " ".join(w[0].upper() + w[1:].lower() for w in name.split())

@@ -1,0 +1,198 @@
+"""The spaCy pipeline of the extract stage.
+
+``spacy.blank("vi")`` with a syllable tokenizer (keeps "05/4/2024", "13.966",
+"NN&PTNT" whole and splits punctuation, so character offsets survive), then:
+
+- ``entity_ruler``: agency names where the genre is formulaic (patterns from agencies.json);
+- ``ketluan_agencies``: full extent of each name, lists of ministries split, role per mention;
+- ``ketluan_deadlines`` and ``ketluan_metrics``: the temporal normaliser and the figure finder,
+  as span groups ``doc.spans["deadlines"]`` / ``doc.spans["metrics"]``;
+- ``textcat``: the statistical task classifier trained with ``spacy train`` on the dev split
+  of the annotations (``python -m pipeline.extract.train``), loaded from models/task_classifier.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .agencies import AgencyRules, clause_start
+from .lexicon import Lexicon, load_lexicon
+from .metrics import MetricFinder
+from .temporal import TemporalNormaliser
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "task_classifier"
+TASK_LABEL = "TASK"
+
+for _name in ("role", "deadline", "figure"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+class SyllableTokenizer:
+    """Syllables, numbers and punctuation; whitespace other than one space becomes its own token."""
+
+    def __init__(self, vocab, lexicon: Lexicon | None = None):
+        self.vocab = vocab
+        lexicon = lexicon or load_lexicon()
+        special = sorted((k for k in lexicon.agencies["abbreviations"] if not k.isalnum()), key=len, reverse=True)
+        self.token_re = re.compile(
+            "|".join(re.escape(k) for k in special) + r"|\d+(?:[.,/\-]\d+)*|[^\W_]+|\S"
+        )
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos = 0
+        for m in self.token_re.finditer(text):
+            gap = text[pos:m.start()]
+            if gap:
+                if words and gap[0] == " ":
+                    spaces[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
+            words.append(m.group(0))
+            spaces.append(False)
+            pos = m.end()
+        gap = text[pos:]
+        if gap:
+            if words and gap[0] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "SyllableTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, **kwargs) -> "SyllableTokenizer":
+        return self
+
+
+@spacy.registry.tokenizers("ketluan.syllable_tokenizer.v1")
+def create_syllable_tokenizer():
+    def make(nlp: Language) -> SyllableTokenizer:
+        return SyllableTokenizer(nlp.vocab)
+
+    return make
+
+
+@Language.factory("ketluan_agencies")
+def make_agency_component(nlp: Language, name: str):
+    rules = AgencyRules(load_lexicon())
+
+    def component(doc: Doc) -> Doc:
+        text = doc.text
+        spans = []
+        ents = list(doc.ents)
+        for i, ent in enumerate(ents):
+            # a name's tail stops where the next name begins ("Ban Thường vụ" | "Huyện ủy Sơn Dương")
+            limit = ents[i + 1].start_char if i + 1 < len(ents) else len(text)
+            end = min(rules.extend(text, ent.start_char, ent.end_char), max(limit, ent.end_char))
+            span = doc.char_span(ent.start_char, end, label="AGENCY", alignment_mode="expand") or ent
+            extra = rules.split_lists(text, span.start_char, span.end_char)
+            if extra and span.text.lower().startswith("các"):
+                span = None  # "các Bộ: Tài chính, …" is replaced by the ministries it lists
+            if span is not None:
+                spans.append(span)
+            for s, e, canonical in extra:
+                piece = doc.char_span(s, e, label="AGENCY", alignment_mode="expand")
+                if piece is not None:
+                    piece._.role = canonical  # provisional: the listed name, replaced by the role below
+                    spans.append(piece)
+        spans = _merge_adjacent(doc, filter_spans(spans))
+        listed = {(s.start_char, s.end_char): s._.role for s in spans if s._.role}
+        doc.ents = spans
+        previous: list[tuple[int, int]] = []
+        for ent in doc.ents:
+            ent._.figure = listed.get((ent.start_char, ent.end_char))  # canonical of a listed ministry, if any
+            begin = clause_start(text, ent.start_char)
+            others = [(s, e) for s, e in previous if s >= begin]
+            ent._.role = rules.role(text, ent.start_char, ent.end_char, begin, others)
+            previous.append((ent.start_char, ent.end_char))
+        return doc
+
+    return component
+
+
+ADMIN_LIST_RE = re.compile(r"(?i)các\s+(?:tỉnh|huyện|xã|thành phố|thị xã|quận|phường)\b")
+
+
+def _merge_adjacent(doc: Doc, spans: list[Span]) -> list[Span]:
+    """ "Ban Thường vụ" + "Tỉnh ủy Tuyên Quang", "Đảng ủy" + "Ủy ban nhân dân tỉnh": one name."""
+    merged: list[Span] = []
+    for span in spans:
+        joinable = not span.text.lower().startswith("các") or (
+            not merged[-1].text.lower().startswith("các") and ADMIN_LIST_RE.match(span.text) is not None
+        ) if merged else False
+        if merged and doc.text[merged[-1].end_char:span.start_char] == " " and span._.role is None \
+                and merged[-1]._.role is None and joinable:
+            merged[-1] = doc[merged[-1].start:span.end]
+            merged[-1].label_ = "AGENCY"
+        else:
+            merged.append(span)
+    return [Span(doc, s.start, s.end, label="AGENCY") if not s._.role else s for s in merged]
+
+
+@Language.factory("ketluan_deadlines")
+def make_deadline_component(nlp: Language, name: str):
+    normaliser = TemporalNormaliser(load_lexicon())
+
+    def component(doc: Doc) -> Doc:
+        group = []
+        for d in normaliser.find(doc.text, doc.user_data.get("doc_date"), doc.user_data.get("bare_kind")):
+            span = doc.char_span(d.span_start, d.span_end, label="DEADLINE", alignment_mode="expand")
+            if span is not None:
+                span._.deadline = d
+                group.append(span)
+        doc.spans["deadlines"] = group
+        return doc
+
+    return component
+
+
+@Language.factory("ketluan_metrics")
+def make_metric_component(nlp: Language, name: str):
+    finder = MetricFinder(load_lexicon())
+
+    def component(doc: Doc) -> Doc:
+        group = []
+        for f in finder.find(doc.text):
+            span = doc.char_span(f.start, f.end, label="METRIC", alignment_mode="expand")
+            if span is not None:
+                span._.figure = f
+                group.append(span)
+        doc.spans["metrics"] = group
+        return doc
+
+    return component
+
+
+def build_nlp(lexicon: Lexicon | None = None, classifier_dir: Path | None = MODEL_DIR) -> Language:
+    """The extraction pipeline; the task classifier is added when its trained model is there."""
+    lexicon = lexicon or load_lexicon()
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "ketluan.syllable_tokenizer.v1"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": False})
+    ruler.add_patterns(AgencyRules(lexicon).ruler_patterns(lambda s: [t.text for t in nlp.make_doc(s) if not t.is_space]))
+    nlp.add_pipe("ketluan_agencies")
+    nlp.add_pipe("ketluan_deadlines")
+    nlp.add_pipe("ketluan_metrics")
+    if classifier_dir is not None and (Path(classifier_dir) / "meta.json").exists():
+        trained = spacy.load(classifier_dir)
+        nlp.add_pipe("textcat", source=trained)
+    return nlp

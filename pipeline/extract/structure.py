@@ -1,0 +1,230 @@
+"""Document structure: header metadata, then the body as a tree of items.
+
+Header fields are found by the genre's fixed formulas (the "Số:" line, the
+"<place>, ngày … tháng … năm …" line, the document-type line in capitals); the
+body is cut into units at the item markers of Decree 30 (I., 1., a), -, +), each
+with its path and its parent, so that a bullet can inherit the agencies named in
+its item's head. Everything after "Nơi nhận" or the signature is not body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .layout import Paragraph
+from .lexicon import Lexicon, words_pattern
+
+_ROMAN_RE = re.compile(r"^\s*([IVX]{1,4})\s*[.\-–/]\s*")
+_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)](?!\d)\s*|^\s*\((\d{1,2})\)\s*")
+_LETTER_RE = re.compile(r"^\s*([a-zđ])\s*\)\s*")
+_DASH_RE = re.compile(r"^\s*([-–—•*])\s*")
+_PLUS_RE = re.compile(r"^\s*(\+)\s*")
+_DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*[A-ZĐ][\w&Đđ./\-]*)")
+_CODE_RE = re.compile(r"(?<![\w/])(\d{1,5}\s*[-/]\s*(?:KL|TB|CĐ|CD|KH|CT|NQ|QĐ|QD|BC|CV|HD|TTr)[\w&Đđ./\-]*)")
+_DATE_LINE_RE = re.compile(
+    r"(?P<place>(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\w.]*[ \t]+){0,4}?[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\w.]*)[ \t]*,\s*ngày\s+(?P<d>\d{1,2})\s+"
+    r"tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
+_NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
+                              re.IGNORECASE)
+_NAME_RE = re.compile(r"^(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*$")
+LEVELS = {"roman": 1, "number": 2, "letter": 4, "dash": 5, "plus": 6, "plain": 8}
+
+
+@dataclass
+class Unit:
+    start: int  # span in Document.text (the whole paragraph, marker included)
+    end: int
+    text: str
+    kind: str  # roman | number | letter | dash | plus | plain
+    label: str  # "II", "1", "2.1", "a", "-", "+", ""
+    level: int
+    page: int | None = None
+    parent: int | None = None  # index of the enclosing unit
+    path: str = ""
+    section: str = ""  # text of the enclosing roman heading
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def is_head(self) -> bool:
+        return bool(self.children) and self.text.rstrip().endswith(":")
+
+
+@dataclass
+class Structure:
+    metadata: dict[str, str]
+    units: list[Unit]
+    doc_date: date | None
+    body_end: int  # offset in the text where recipients / signature begin
+
+
+def _iso(d: int, m: int, y: int) -> str:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return ""
+
+
+class StructureParser:
+    def __init__(self, lexicon: Lexicon):
+        s = lexicon.structure
+        self.types = sorted(s["doc_types"], key=len, reverse=True)
+        self.type_re = re.compile(rf"^\s*({words_pattern(self.types)})(?![\w])", re.IGNORECASE)
+        self.motto_re = re.compile(words_pattern(s["motto"]), re.IGNORECASE)
+        self.meeting_re = re.compile(rf"(?:{words_pattern(s['meeting_words'])})", re.IGNORECASE)
+        self.recipients_re = re.compile(rf"^\s*(?:{words_pattern(s['recipients'])})\s*:?", re.IGNORECASE)
+        self.signature_re = re.compile(r"^\s*(?:" + "|".join(re.escape(p.strip()) for p in s["signature_prefixes"])
+                                       + r")\s*[A-ZĐ]")
+        self.directive_head_re = re.compile(words_pattern(s["directive_headings"]), re.IGNORECASE)
+
+    def parse(self, text: str, paras: list[Paragraph]) -> Structure:
+        texts = [text[p.start:p.end] for p in paras]
+        meta: dict[str, str] = {}
+        type_at = self._doc_type(texts, meta)
+        self._header(texts[: max(type_at, 0) + 3] if type_at >= 0 else texts[:8], meta)
+        body_from = self._title(texts, type_at, meta)
+        body_end_idx = self._body_end(texts, body_from)
+        self._signature(texts[body_end_idx:], meta)
+        doc_date = date.fromisoformat(meta["issue_date"]) if meta.get("issue_date") else None
+        self._meeting(texts[body_from:body_from + 4], meta)
+        units = self._units(text, paras[body_from:body_end_idx])
+        body_end = paras[body_end_idx].start if body_end_idx < len(paras) else len(text)
+        return Structure(meta, units, doc_date, body_end)
+
+    # --- header ------------------------------------------------------------------------------
+    def _doc_type(self, texts: list[str], meta: dict[str, str]) -> int:
+        for i, t in enumerate(texts[:15]):
+            candidate = self.motto_re.sub(" ", t)
+            m = self.type_re.match(candidate)
+            if m:
+                rest = candidate[m.end():].strip()
+                # a capitalised type word opening a normal sentence is not the document type
+                if not m.group(1).isupper() and not re.match(r"(?i)^(của|về|hội nghị)", rest):
+                    continue
+                meta["doc_type"] = " ".join(m.group(1).upper().split())
+                following = texts[i + 1] if i + 1 < len(texts) else ""
+                if meta["doc_type"] == "THÔNG BÁO" and re.match(r"(?i)^kết\s+luận", rest or following):
+                    meta["doc_type"] = "THÔNG BÁO KẾT LUẬN"  # "THÔNG BÁO" over "Kết luận của …"
+                    rest = re.sub(r"(?i)^kết\s+luận\s*", "", rest)
+                meta["title"] = rest
+                return i
+        return -1
+
+    def _header(self, texts: list[str], meta: dict[str, str]) -> None:
+        head = "\n".join(texts)
+        m = _DOC_NUMBER_RE.search(head) or _CODE_RE.search(head)
+        if m:
+            meta["doc_number"] = re.sub(r"\s+", "", m.group(1)).rstrip(".")
+        m = _DATE_LINE_RE.search(head)
+        if m:
+            meta["place"] = m.group("place").strip()
+            meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
+        issuer_lines = []
+        for t in texts:
+            if _DOC_NUMBER_RE.search(t) or _DATE_LINE_RE.search(t) or self.type_re.match(t):
+                break
+            left = self.motto_re.split(t)[0].strip(" *-")
+            if left and left.isupper():
+                issuer_lines.append(left)
+        if issuer_lines:
+            meta["issuer"] = " ".join(issuer_lines)
+
+    def _title(self, texts: list[str], type_at: int, meta: dict[str, str]) -> int:
+        """Append title lines after the type line; return the index of the first body paragraph."""
+        if type_at < 0:
+            # no type line: the body starts after the header block (number / date lines)
+            for i, t in enumerate(texts[:10]):
+                if _DATE_LINE_RE.search(t):
+                    return i + 1
+            return 0
+        i = type_at + 1
+        title = [meta.get("title", "")]
+        while i < len(texts) and i <= type_at + 3:
+            t = texts[i].strip()
+            upper_share = sum(c.isupper() for c in t) / max(1, sum(c.isalpha() for c in t))
+            if re.match(r"(?i)^(về|v/v)\s", t) or (upper_share > 0.6 and len(t) < 300) or (
+                    not re.search(r"[.;:]$", t) and len(t) < 120 and not MARKER_START.match(t)
+                    and not re.match(r"(?i)^(ngày|căn cứ|thực hiện|sau khi|trong|vừa qua|chiều|sáng)\b", t)):
+                title.append(t)
+                i += 1
+                continue
+            break
+        meta["title"] = " ".join(x for x in title if x).strip(" -")
+        return i
+
+    def _body_end(self, texts: list[str], start: int) -> int:
+        for i in range(start, len(texts)):
+            if self.recipients_re.match(texts[i]) or self.signature_re.match(texts[i]):
+                return i
+        return len(texts)
+
+    def _signature(self, tail: list[str], meta: dict[str, str]) -> None:
+        title_lines: list[str] = []
+        for t in tail:
+            for line in t.split("\n"):
+                line = line.strip()
+                if self.signature_re.match(line) or (title_lines and line.isupper() and len(line) < 60):
+                    title_lines.append(line)
+                elif title_lines and _NAME_RE.match(line):
+                    meta["signer_name"] = line
+        if title_lines:
+            meta["signer_title"] = " ".join(title_lines)
+
+    def _meeting(self, texts: list[str], meta: dict[str, str]) -> None:
+        for t in texts:
+            for sentence in re.split(r"(?<=[.;])\s", t)[:2]:
+                m = _NUMERIC_DATE_RE.search(sentence)
+                if m and self.meeting_re.search(sentence):
+                    meta["meeting_date"] = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                    return
+
+    # --- body --------------------------------------------------------------------------------
+    def _units(self, text: str, paras: list[Paragraph]) -> list[Unit]:
+        units: list[Unit] = []
+        stack: list[int] = []
+        counters: dict[tuple[int | None, str], int] = {}
+        for p in paras:
+            t = text[p.start:p.end]
+            kind, label = _marker(t)
+            level = LEVELS[kind]
+            if kind == "number" and "." in label:
+                level = 2 + label.count(".")
+            while stack and units[stack[-1]].level >= level:
+                stack.pop()
+            # a plain paragraph right after a complete (non-head) item is its sibling, not its child
+            parent = stack[-1] if stack else None
+            if kind == "plain" and parent is not None and not units[parent].text.rstrip().endswith(":"):
+                while stack and not units[stack[-1]].text.rstrip().endswith(":") and units[stack[-1]].kind != "roman":
+                    stack.pop()
+                parent = stack[-1] if stack else None
+            unit = Unit(p.start, p.end, t, kind, label, level, p.page, parent)
+            if kind in ("dash", "plus", "plain"):
+                n = counters[(parent, kind)] = counters.get((parent, kind), 0) + 1
+                label_path = f"{label or '¶'}{n}"
+            else:
+                label_path = label
+            parent_path = units[parent].path if parent is not None else ""
+            unit.path = f"{parent_path}.{label_path}" if parent_path else label_path
+            roman = next((units[i] for i in stack if units[i].kind == "roman"), None)
+            unit.section = (roman.text if roman else (t if kind == "roman" else ""))[:200]
+            units.append(unit)
+            if parent is not None:
+                units[parent].children.append(len(units) - 1)
+            stack.append(len(units) - 1)
+        return units
+
+
+MARKER_START = re.compile(r"^\s*(?:[IVX]{1,4}\s*[.\-–]|\d{1,2}\s*[.)]\s|[a-zđ]\s*\)|[-–+•])")
+
+
+def _marker(t: str) -> tuple[str, str]:
+    for kind, regex in (("roman", _ROMAN_RE), ("number", _NUMBER_RE), ("letter", _LETTER_RE),
+                        ("dash", _DASH_RE), ("plus", _PLUS_RE)):
+        m = regex.match(t)
+        if m:
+            label = next((g for g in m.groups() if g), "")
+            if kind == "roman" and not re.match(r"^\s*[IVX]+\s*[.\-–/]\s*\S", t):
+                continue
+            return kind, ("-" if kind == "dash" else label)
+    return "plain", ""

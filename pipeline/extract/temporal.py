@@ -1,0 +1,195 @@
+"""Vietnamese temporal normaliser for administrative deadlines.
+
+dateparser knows neither quarters, Roman numerals nor the genre's phrasing, so
+the expressions are recognised here in two steps: *atoms* (a day, a month, a
+quarter, a half, a year, a span of years) with the first and last day they
+cover, then the words before an atom (from ``temporal.json``) that make it a
+deadline and set its kind: by, within, from_to or recurring. A time with no such
+word ("dự toán năm 2025", "Nghị quyết … ngày 22/12/2024") is not a deadline.
+Dates without a year take the document's year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..model import Deadline
+from .lexicon import Lexicon, words_pattern
+
+_NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+                 "mười lăm": 15, "hai mươi": 20, "ba mươi": 30}
+_TIME_OF_DAY = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*(?:ngày\s*)?)?"
+_YEAR = r"(\d{4})"
+_ATOMS = {
+    "day_long": rf"(?:ngày\s+)?(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?:\s*(?:năm|,)\s*{_YEAR})?",
+    "day": rf"(?:ngày\s+)?(\d{{1,2}})\s*[/-]\s*(\d{{1,2}})(?:\s*[/-]\s*{_YEAR})?(?![\d/])",
+    "half": rf"(?:6|sáu)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+{_YEAR})?|nửa\s+(đầu|cuối)\s+năm(?:\s+{_YEAR})?",
+    "quarter": rf"quý\s+(IV|I{{1,3}}|[1-4])(?:\s*(?:/|năm|,)\s*{_YEAR})?(?![\w/])",
+    "month": rf"tháng\s+(\d{{1,2}})(?:\s*(?:/|năm|,)\s*{_YEAR})?(?![\d/])",
+    "years": rf"(?:năm\s+)?{_YEAR}\s*[-–]\s*{_YEAR}",
+    "year": rf"năm\s+{_YEAR}",
+    "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
+}
+_ATOM_RE = re.compile("|".join(f"(?P<{k}>{_TIME_OF_DAY}{v})" for k, v in _ATOMS.items()), re.IGNORECASE)
+
+
+@dataclass
+class _Atom:
+    start: int
+    end: int
+    first: date | None
+    last: date | None
+    granularity: str
+    relative_days: int | None = None  # "10 ngày": a duration, counted from the document date
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+class TemporalNormaliser:
+    def __init__(self, lexicon: Lexicon):
+        t = lexicon.temporal
+        self.roman = t["roman"]
+        end = r"\s*(?:là|vào|ngày|thời\s+điểm|,)?\s*$"
+        self.by_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['by'])}){end}", re.IGNORECASE)
+        self.within_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['within'])}){end}", re.IGNORECASE)
+        self.from_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['from'])})(?:\s+hết)?{end}", re.IGNORECASE)
+        self.period_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['period'])})\s*$", re.IGNORECASE)
+        self.until_re = re.compile(r"\s*(?:đến|tới)\s+(?:hết\s+)?", re.IGNORECASE)
+        self.periods = t["recurring_periods"]
+        periods = words_pattern(list(self.periods))
+        every = rf"(?:{words_pattern(t['recurring_every'])})\s+(?:{periods})"
+        self.recurring_re = re.compile(
+            rf"(?:(?:trước|vào|chậm\s+nhất)\s+(?:ngày\s+)?\d{{1,2}}\s+)?"
+            rf"(?:(?:{words_pattern(t['recurring_periodic'])})(?:\s+(?:{every}|{periods}))?|{every})(?!\w)",
+            re.IGNORECASE,
+        )
+        self.programme_re = re.compile(rf"(?:{words_pattern(t['not_deadline_before'])})", re.IGNORECASE)
+        self.onward_re = re.compile(r"\s*và\s+các\s+năm\s+(?:tiếp\s+theo|sau)", re.IGNORECASE)
+
+    # --- atoms -------------------------------------------------------------------------------
+    def _atom(self, m: re.Match, doc_date: date | None) -> _Atom | None:
+        kind = m.lastgroup
+        g = [x for x in m.groups() if x is not None]  # the named group first, then its captures
+        caps = g[1:]
+        anchor = doc_date.year if doc_date else None
+        try:
+            if kind in ("day", "day_long"):
+                day, month = int(caps[0]), int(caps[1])
+                year = int(caps[2]) if len(caps) > 2 else anchor
+                if year is None:
+                    return None
+                d = date(year, month, day)
+                if len(caps) == 2 and doc_date and d < doc_date:
+                    d = date(year + 1, month, day)
+                return _Atom(m.start(), m.end(), d, d, "day")
+            if kind == "month":
+                month = int(caps[0])
+                year = int(caps[1]) if len(caps) > 1 else anchor
+                if year is None or not 1 <= month <= 12:
+                    return None
+                return _Atom(m.start(), m.end(), date(year, month, 1), _month_end(year, month), "month")
+            if kind == "quarter":
+                q = int(caps[0]) if caps[0].isdigit() else self.roman[caps[0].upper()]
+                year = int(caps[1]) if len(caps) > 1 else anchor
+                if year is None:
+                    return None
+                return _Atom(m.start(), m.end(), date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "quarter")
+            if kind == "half":
+                second = caps[0].lower() == "cuối"
+                year = int(caps[1]) if len(caps) > 1 else anchor
+                if year is None:
+                    return None
+                return _Atom(m.start(), m.end(), date(year, 7 if second else 1, 1),
+                             _month_end(year, 12 if second else 6), "half")
+            if kind == "years":
+                a, b = int(caps[0]), int(caps[1])
+                if not 1900 < a <= b < 2200:
+                    return None
+                return _Atom(m.start(), m.end(), date(a, 1, 1), date(b, 12, 31), "year")
+            if kind == "year":
+                year = int(caps[0])
+                if not 1900 < year < 2200:
+                    return None
+                return _Atom(m.start(), m.end(), date(year, 1, 1), date(year, 12, 31), "year")
+            if kind == "relative":
+                n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
+                days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
+                return _Atom(m.start(), m.end(), None, None, "day", relative_days=days)
+        except (ValueError, KeyError):
+            return None
+        return None
+
+    # --- deadlines ---------------------------------------------------------------------------
+    def find(self, text: str, doc_date: date | None = None, bare_kind: str | None = None) -> list[Deadline]:
+        """Every deadline expression in ``text`` (one paragraph), spans relative to it.
+
+        ``bare_kind`` ("by") makes a time with no trigger word a deadline too, as after
+        the label "Thời gian thực hiện:".
+        """
+        found: list[Deadline] = []
+        taken: list[tuple[int, int]] = []
+        for m in self.recurring_re.finditer(text):
+            words = m.group(0).lower()
+            gran = next((v for k, v in sorted(self.periods.items(), key=lambda kv: -len(kv[0])) if words.endswith(k)), "")
+            found.append(Deadline(m.group(0), "recurring", None, None, gran, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+        atoms = [a for a in (self._atom(m, doc_date) for m in _ATOM_RE.finditer(text)) if a]
+        used: set[int] = set()
+        for i, atom in enumerate(atoms):
+            if i in used or any(s < atom.end and atom.start < e for s, e in taken):
+                continue
+            before = text[max(0, atom.start - 40): atom.start]
+            deadline = None
+            if atom.relative_days is not None:
+                if self.within_re.search(before) or self.by_re.search(before):
+                    end = doc_date + timedelta(days=atom.relative_days) if doc_date else None
+                    deadline = self._make(text, atom.start, atom.end, "by", None, end, atom.granularity)
+            elif m_from := self.from_re.search(before):
+                start_pos = atom.start - (len(before) - m_from.start())
+                nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+                until = self.until_re.match(text, atom.end)
+                if nxt and until and nxt.start == until.end() and nxt.last:
+                    used.add(i + 1)
+                    deadline = self._make(text, start_pos, nxt.end, "from_to", atom.first, nxt.last, nxt.granularity)
+                elif "nay" in m_from.group(0).lower() and atom.last:
+                    # "từ nay đến hết năm 2025": the atom is the end, the start is the document date
+                    deadline = self._make(text, start_pos, atom.end, "from_to", doc_date, atom.last, atom.granularity)
+                else:
+                    deadline = self._make(text, start_pos, atom.end, "from_to", atom.first, atom.last, atom.granularity)
+            elif self.period_re.search(before) and atom.granularity == "year" and atom.first != atom.last:
+                clause = re.split(r"[;:.()]", text[max(0, atom.start - 80): atom.start])[-1]
+                if not self.programme_re.search(clause):
+                    deadline = self._make(text, atom.start, atom.end, "from_to", atom.first, atom.last, "year")
+            elif self.by_re.search(before):
+                deadline = self._make(text, atom.start, atom.end, "by", None, atom.last, atom.granularity)
+            elif self.within_re.search(before):
+                deadline = self._make(text, atom.start, atom.end, "within", atom.first, atom.last, atom.granularity)
+            elif bare_kind and atom.last:
+                deadline = self._make(text, atom.start, atom.end, bare_kind, None, atom.last, atom.granularity)
+            if self.onward_re.match(text, atom.end) and atom.first:  # "năm 2025 và các năm tiếp theo"
+                deadline = self._make(text, atom.start, self.onward_re.match(text, atom.end).end(), "from_to",
+                                      atom.first, None, atom.granularity)
+            if deadline is None:
+                continue
+            found.append(deadline)
+        found.sort(key=lambda d: d.span_start)
+        return found
+
+    def _make(self, text: str, start: int, end: int, kind: str, first, last, granularity: str) -> Deadline:
+        # the phrase includes its trigger word ("trước ngày 05/4/2024"), found just before the atom
+        lead = re.search(r"(?:(?:hoàn\s+thành|xong|phấn\s+đấu|chậm\s+nhất|muộn\s+nhất|ngay)\s+)?"
+                         r"(?:trước|trong(?:\s+vòng|\s+suốt)?|đến\s+hết|hết|đến|từ\s+nay\s+đến(?:\s+hết)?|"
+                         r"từ|giai\s+đoạn)\s*(?:là\s+|vào\s+)?$", text[max(0, start - 40): start], re.IGNORECASE)
+        if lead:
+            start -= len(text[max(0, start - 40): start]) - lead.start()
+        return Deadline(
+            text=text[start:end].strip(), kind=kind,
+            start=first.isoformat() if isinstance(first, date) else None,
+            end=last.isoformat() if isinstance(last, date) else None,
+            granularity=granularity, span_start=start, span_end=end,
+        )

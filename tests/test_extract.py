@@ -1,0 +1,139 @@
+"""Extraction: deadlines, figures, agencies and roles, tasks with inherited leads, and the tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.batch import run_batch
+from pipeline.config import Config
+from pipeline.extract import Extractor
+from pipeline.extract.lexicon import load_lexicon
+from pipeline.extract.metrics import MetricFinder
+from pipeline.extract.temporal import TemporalNormaliser
+from pipeline.model import Document
+from pipeline.render import text_page
+
+from .conftest import REPO, SHORT_CONCLUSION
+
+DOC_DATE = date(2024, 3, 20)
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def _doc(text: str) -> Document:
+    doc = Document(doc_id="t", source_path="t.txt", sha256="", text_source="text_file")
+    doc.pages = [text_page(text)]
+    doc.assemble_text()
+    return doc
+
+
+@pytest.mark.parametrize("phrase, kind, start, end, granularity", [
+    ("trước ngày 05/4/2024", "by", None, "2024-04-05", "day"),
+    ("hoàn thành trước ngày 15 tháng 12 năm 2025", "by", None, "2025-12-15", "day"),
+    ("hết quý II năm 2025", "by", None, "2025-06-30", "quarter"),
+    ("trong quý 1/2025", "within", "2025-01-01", "2025-03-31", "quarter"),
+    ("trong tháng 9/2024", "within", "2024-09-01", "2024-09-30", "month"),
+    ("ngay trong tháng 4/2024", "within", "2024-04-01", "2024-04-30", "month"),
+    ("trong năm 2024", "within", "2024-01-01", "2024-12-31", "year"),
+    ("trong 6 tháng đầu năm 2025", "within", "2025-01-01", "2025-06-30", "half"),
+    ("từ nay đến hết năm 2025", "from_to", "2024-03-20", "2025-12-31", "year"),
+    ("giai đoạn 2026-2030", "from_to", "2026-01-01", "2030-12-31", "year"),
+    ("định kỳ hằng tháng", "recurring", None, None, "month"),
+    ("trước ngày 15/12", "by", None, "2024-12-15", "day"),  # no year: the document's
+    ("trước ngày 10/01", "by", None, "2025-01-10", "day"),  # already past: the next year
+    ("trước 17 giờ ngày 28/10/2024", "by", None, "2024-10-28", "day"),
+])
+def test_deadlines_are_normalised(phrase, kind, start, end, granularity):
+    found = TemporalNormaliser(load_lexicon()).find(f"Các đơn vị thực hiện {phrase}.", DOC_DATE)
+    assert [(d.kind, d.start, d.end, d.granularity) for d in found] == [(kind, start, end, granularity)]
+    assert found[0].text.endswith(phrase.split()[-1])
+
+
+@pytest.mark.parametrize("text", ["Chương trình mục tiêu quốc gia giai đoạn 2021-2025",
+                                  "dự toán năm 2025", "Nghị quyết số 57-NQ/TW ngày 22/12/2024"])
+def test_times_in_names_are_not_deadlines(text):
+    assert TemporalNormaliser(load_lexicon()).find(text, DOC_DATE) == []
+
+
+def test_figures_in_vietnamese_number_format():
+    finder = MetricFinder(load_lexicon())
+    got = [(f.value, f.total, f.unit, f.percent) for f in finder.find(
+        "hoàn thành 18/30 xã đạt chuẩn, đạt 60%; bình quân 17,03 tiêu chí/xã; thu 13.966 tỷ đồng, "
+        "đạt 104,24% dự toán; tăng 6,9%")]
+    assert got == [(18, 30, "xã", None), (60, None, "%", 60), (17.03, None, "tiêu chí/xã", None),
+                   (13966, None, "tỷ đồng", None), (104.24, None, "%", 104.24), (6.9, None, "%", 6.9)]
+    # references and dates are not figures
+    assert finder.find("chỉ tiêu 8.9 và Tiêu chí số 2 theo Quyết định số 211/QĐ-TTg ngày 18/3/2024") == []
+
+
+def test_agencies_are_canonical_with_roles(extractor):
+    doc = _doc(SHORT_CONCLUSION)
+    extractor.extract(doc)
+    assert doc.metadata["doc_number"] == "45/TB-UBND"
+    assert doc.metadata["issue_date"] == "2024-04-12"
+    assert doc.metadata["meeting_date"] == "2024-04-10"
+    assert doc.metadata["doc_type"] == "THÔNG BÁO KẾT LUẬN"
+    assert doc.metadata["signer_name"] == "Nguyễn Văn Sơn"
+    [task] = doc.tasks
+    roles = {(a.name, a.role) for a in task.agencies}
+    assert ("Sở Nông nghiệp và Phát triển nông thôn", "lead") in roles
+    assert ("Sở Tài chính", "cooperate") in roles
+    assert task.deadline == "2024-06-30"
+    assert doc.text[task.start:task.end] == task.text
+
+
+def test_bullets_inherit_the_lead_of_their_item_head(extractor):
+    text = (REPO / "samples" / "src" / "kl_tinh_uy_nong_thon_moi.txt").read_text(encoding="utf-8")
+    doc = _doc(text)
+    extractor.extract(doc)
+    bullets = [t for t in doc.tasks if t.item_path.startswith("II.1.-")]
+    assert len(bullets) >= 3
+    assert all(t.lead_agencies == ["Ban cán sự đảng Ủy ban nhân dân tỉnh Tuyên Bình"] for t in bullets[:3])
+    assert all(t.lead_inherited for t in bullets[:3])
+    # "UBND", "TN&MT" are expanded, and assessment paragraphs are not tasks
+    names = {a.name for t in doc.tasks for a in t.agencies}
+    assert "Sở Tài nguyên và Môi trường" in names
+    assert not any("đạt được" in t.text[:60] for t in doc.tasks)
+
+
+def test_batch_writes_extraction_tables(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "tb.txt").write_text(SHORT_CONCLUSION, encoding="utf-8")
+    config = Config(inbox=inbox, out=tmp_path / "out", quiet=True, restore=False)
+    assert run_batch(config).exit_code == 0
+    tasks = pd.read_csv(config.out / "tasks.csv", encoding="utf-8-sig")
+    agencies = pd.read_csv(config.out / "task_agencies.csv", encoding="utf-8-sig")
+    deadlines = pd.read_csv(config.out / "deadlines.csv", encoding="utf-8-sig")
+    documents = pd.read_csv(config.out / "documents.csv", encoding="utf-8-sig")
+    assert list(tasks["lead_agencies"]) == ["Sở Nông nghiệp và Phát triển nông thôn"]
+    assert list(tasks["deadline"]) == ["2024-06-30"]
+    assert set(agencies["role"]) == {"lead", "cooperate"}
+    assert list(deadlines["kind"]) == ["by"]
+    assert documents.loc[0, "meeting_date"] == "2024-04-10"
+    # the JSON keeps every item with its span, for provenance
+    record = json.loads(next((config.out / "json").glob("*.json")).read_text(encoding="utf-8"))
+    task = record["tasks"][0]
+    assert record["text"][task["start"]:task["end"]] == task["text"] and task["page"] == 1
+
+
+def test_annotations_point_at_their_sources():
+    from pipeline.evaluate.extract import ANNOTATIONS, load_gold
+    from pipeline.evaluate.shared import find_shared
+
+    golds, skipped = load_gold(find_shared())
+    assert not [s for s in skipped if "changed" in s]
+    assert len(list(ANNOTATIONS.glob("*.json"))) >= 12
+    for gold in golds:
+        assert {"dev", "test"} >= {gold.split}
+        for task in gold.tasks:
+            s, e = task["span"]
+            assert 0 <= s < e <= len(gold.text)
