@@ -17,9 +17,9 @@ help:
 	@echo "make run      process $(INBOX)/ into $(OUT)/ (installs what is missing first)"
 	@echo "make test     run the test suite"
 	@echo "make bench    speed: pipeline vs bare tesseract, pages per minute"
-	@echo "make eval     accuracy: OCR CER and restoration on $(SHARED)/docs"
+	@echo "make eval     accuracy: OCR CER, restoration and extraction on $(SHARED)/docs"
 	@echo "make samples  regenerate the scanned-looking sample PDFs"
-	@echo "make models   retrain the restoration language model from $(SHARED)/corpus"
+	@echo "make models   retrain the restoration language model and the task classifier"
 
 setup: system-deps $(VENV)/.installed
 
@@ -50,9 +50,11 @@ bench: setup
 eval: setup
 	$(PY) -m pipeline.evaluate.ocr --shared $(SHARED) --json $(OUT)/eval_ocr.json
 	$(PY) -m pipeline.restore.evaluate --docs $(SHARED)/docs --json $(OUT)/eval_restore.json
+	$(PY) -m pipeline.evaluate.extract --shared $(SHARED) --json $(OUT)/eval_extract.json
 
 models: setup
 	$(PY) -m pipeline.restore.train --corpus $(SHARED)/corpus --out models/
+	$(PY) -m pipeline.extract.train --shared $(SHARED) --out models/task_classifier
 
 samples: setup
 	$(PY) -m pipeline.simulate.samples --out samples
