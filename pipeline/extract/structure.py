@@ -24,7 +24,7 @@ _PLUS_RE = re.compile(r"^\s*(\+)\s*")
 _DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*[A-ZĐ][\w&Đđ./\-]*)")
 _CODE_RE = re.compile(r"(?<![\w/])(\d{1,5}\s*[-/]\s*(?:KL|TB|CĐ|CD|KH|CT|NQ|QĐ|QD|BC|CV|HD|TTr)[\w&Đđ./\-]*)")
 _DATE_LINE_RE = re.compile(
-    r"(?P<place>(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\w.]*[ \t]+){0,4}?[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\w.]*)[ \t]*,\s*ngày\s+(?P<d>\d{1,2})\s+"
+    r"(?P<place>(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+[ \t]+){0,4}?[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*ngày\s+(?P<d>\d{1,2})\s+"
     r"tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
 _NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
                               re.IGNORECASE)
