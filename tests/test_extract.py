@@ -137,3 +137,9 @@ def test_annotations_point_at_their_sources():
         for task in gold.tasks:
             s, e = task["span"]
             assert 0 <= s < e <= len(gold.text)
+
+
+def test_old_style_tones_are_normalised_but_qu_is_an_onset():
+    from pipeline.extract.lexicon import normalize_text
+
+    assert normalize_text("Uỷ ban hoà giải quý II, thuỷ lợi") == "Ủy ban hòa giải quý II, thủy lợi"

@@ -178,7 +178,7 @@ class Extractor:
                     agencies = leads + agencies
                     inherited = bool(leads) or inherited
                 agencies += others
-                deadlines = deadlines or field_deadlines
+                deadlines = field_deadlines or deadlines  # "Thời gian thực hiện:" is the item's own deadline
             page, box = locator.locate(unit.start, unit.end)
             tasks.append(Task(
                 task_id=f"{doc_id}-T{len(tasks) + 1:03d}", section=" ".join(unit.section.split())[:120],

@@ -18,7 +18,8 @@ _OLD_STYLE = {
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
-_OLD_STYLE_RE = re.compile("(?:" + "|".join([*_OLD_STYLE, *(k.upper() for k in _OLD_STYLE)]) + r")(?=\W|$)")
+# "qu" is an onset: "quý", "quỳ" are right in both styles and stay.
+_OLD_STYLE_RE = re.compile("(?<![qQ])(?:" + "|".join(_OLD_STYLE) + r")(?=\W|$)", re.IGNORECASE)
 
 
 def normalize_text(text: str) -> str:
@@ -26,9 +27,9 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
 
     def swap(m: re.Match) -> str:
-        s = m.group(0)
-        new = _OLD_STYLE[s.lower()]
-        return new.upper() if s.isupper() else new
+        old = m.group(0)
+        new = _OLD_STYLE[old.lower()]
+        return "".join(n.upper() if o.isupper() else n for o, n in zip(old, new))
 
     return _OLD_STYLE_RE.sub(swap, text)
 

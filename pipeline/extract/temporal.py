@@ -166,7 +166,10 @@ class TemporalNormaliser:
                 if not self.programme_re.search(clause):
                     deadline = self._make(text, atom.start, atom.end, "from_to", atom.first, atom.last, "year")
             elif self.by_re.search(before):
-                deadline = self._make(text, atom.start, atom.end, "by", None, atom.last, atom.granularity)
+                # "Chiến lược dữ liệu … đến năm 2030" names a strategy's horizon, not a deadline
+                clause = re.split(r"[;:.()]|,\s", text[max(0, atom.start - 80): atom.start])[-1]
+                if not (re.search(r"(?i)(?<!\w)đến\s*$", before) and self.programme_re.search(clause)):
+                    deadline = self._make(text, atom.start, atom.end, "by", None, atom.last, atom.granularity)
             elif self.within_re.search(before):
                 deadline = self._make(text, atom.start, atom.end, "within", atom.first, atom.last, atom.granularity)
             elif bare_kind and atom.last:
