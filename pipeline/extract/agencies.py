@@ -80,8 +80,12 @@ class AgencyRules:
         for phrase in phrases + names:
             toks = tokenize(phrase)
             # single capitalised words ("Phòng", "Cục") are case-sensitive: "phòng, chống" is no agency
-            attr = "ORTH" if len(toks) == 1 else "LOWER"
-            patterns.append({"label": "AGENCY", "pattern": [{attr: t if attr == "ORTH" else t.lower()} for t in toks]})
+            if len(toks) == 1:
+                pattern = [{"ORTH": toks[0]}]
+            else:  # a name starts with a capital: "bảo hiểm xã hội" is a benefit, "Bảo hiểm xã hội" an agency
+                pattern = [{"LOWER": t.lower()} for t in toks]
+                pattern[0]["IS_LOWER"] = False
+            patterns.append({"label": "AGENCY", "pattern": pattern})
         for phrase in self.collectives:
             patterns.append({"label": "AGENCY", "pattern": [{"LOWER": t.lower()} for t in tokenize(phrase)]})
         return patterns
@@ -128,6 +132,7 @@ class AgencyRules:
     def canonical(self, written: str, places: dict[str, str]) -> str:
         name = " ".join(written.split())
         name = self.abbr_re.sub(lambda m: self.abbr[m.group(1)], name)
+        name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
         if name.isupper():
             name = self._recase(name)
         name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
