@@ -104,7 +104,7 @@ def load_gold(shared: Path | None) -> tuple[list[Gold], list[str]]:
     return golds, skipped
 
 
-def _gold_text(gold: Gold, item: dict) -> str:
+def gold_text(gold: Gold, item: dict) -> str:
     return item.get("text") or gold.text[item["span"][0]:item["span"][1]]
 
 
@@ -119,7 +119,7 @@ def name_norm(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", unicodedata.normalize("NFC", name).lower()).split())
 
 
-def _pairs(gold: list[str], pred: list[str], threshold: int, scorer=fuzz.ratio) -> list[tuple[int, int]]:
+def match_pairs(gold: list[str], pred: list[str], threshold: int, scorer=fuzz.ratio) -> list[tuple[int, int]]:
     """Greedy one-to-one matching by similarity."""
     scored = sorted(((scorer(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)), reverse=True)
     used_g, used_p, pairs = set(), set(), []
@@ -135,16 +135,16 @@ def _pairs(gold: list[str], pred: list[str], threshold: int, scorer=fuzz.ratio) 
 
 def score_document(gold: Gold, doc: Document) -> DocScore:
     s = DocScore()
-    gold_tasks = [norm(_gold_text(gold, t)) for t in gold.tasks]
+    gold_tasks = [norm(gold_text(gold, t)) for t in gold.tasks]
     pred_tasks = [norm(t.text) for t in doc.tasks]
-    pairs = _pairs(gold_tasks, pred_tasks, TASK_MATCH)
+    pairs = match_pairs(gold_tasks, pred_tasks, TASK_MATCH)
     s.get("task").add(Counts(len(pairs), len(pred_tasks) - len(pairs), len(gold_tasks) - len(pairs)))
     matched = dict(pairs)
     # lead agencies: (task, agency) pairs; a task that is not matched loses all its agencies
     for i, g in enumerate(gold.tasks):
         g_leads = [name_norm(a) for a in g["lead_agencies"]]
         p_leads = [name_norm(a) for a in doc.tasks[matched[i]].lead_agencies] if i in matched else []
-        n = len(_pairs(g_leads, p_leads, NAME_MATCH))
+        n = len(match_pairs(g_leads, p_leads, NAME_MATCH))
         s.get("lead_agency").add(Counts(n, len(p_leads) - n, len(g_leads) - n))
         ends_pred = [d.end for d in doc.tasks[matched[i]].deadlines] if i in matched else []
         for dl in g.get("deadlines", []):
@@ -159,7 +159,7 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
     for i, j in pairs:
         g_ends = [str(d.get("end")) for d in gold.tasks[i].get("deadlines", [])]
         p_ends = [str(d.end) for d in doc.tasks[j].deadlines]
-        n = len(_pairs(g_ends, p_ends, 100))
+        n = len(match_pairs(g_ends, p_ends, 100))
         s.get("deadline").add(Counts(n, len(p_ends) - n, len(g_ends) - n))
     # metrics: (value, total, first word of the unit) per document
     def key(value, total, unit) -> str:
@@ -168,7 +168,7 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
 
     g_m = [key(m["value"], m.get("total"), m["unit"]) for m in gold.metrics]
     p_m = [key(m.value, m.total, m.unit) for m in doc.metrics]
-    n = len(_pairs(g_m, p_m, 100))
+    n = len(match_pairs(g_m, p_m, 100))
     s.get("metric").add(Counts(n, len(p_m) - n, len(g_m) - n))
     for f in META_FIELDS:
         g_v, p_v = str(gold.metadata.get(f) or ""), str(doc.metadata.get(f) or "")
@@ -180,14 +180,14 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
     return s
 
 
-def _text_document(name: str, text: str) -> Document:
+def text_document(name: str, text: str) -> Document:
     doc = Document(doc_id=name, source_path=name, sha256="", text_source="text_file")
     doc.pages = [text_page(text)]
     doc.assemble_text()
     return doc
 
 
-def _strip_header(text: str) -> str:
+def strip_header(text: str) -> str:
     lines = text.split("\n")
     while lines and lines[0].startswith("#"):
         lines.pop(0)
@@ -199,7 +199,7 @@ def run_text(golds: list[Gold], extractor, restorer) -> dict[str, tuple[Document
 
     out = {}
     for gold in golds:
-        doc = _text_document(gold.name, _strip_header(gold.text))
+        doc = text_document(gold.name, strip_header(gold.text))
         if gold.name.startswith("seed_"):
             restore_document(doc, restorer, Config())
         t0 = time.perf_counter()
@@ -217,7 +217,7 @@ def run_moderate(golds: list[Gold], workdir: Path) -> dict[str, tuple[Document, 
     inbox, out = workdir / "inbox", workdir / "out"
     inbox.mkdir(parents=True, exist_ok=True)
     for k, gold in enumerate(golds):
-        save_pdf(simulate(_strip_header(gold.text), "moderate", seed=2000 + k), inbox / f"{gold.name}.pdf")
+        save_pdf(simulate(strip_header(gold.text), "moderate", seed=2000 + k), inbox / f"{gold.name}.pdf")
     run_batch(Config(inbox=inbox, out=out, quiet=True))
     docs = {Path(d.source_path).stem: d for d in load_documents(out / "json")}
     return {name: (doc, doc.timings.get("extract", 0.0)) for name, doc in docs.items()}

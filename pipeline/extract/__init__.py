@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Agency, Deadline, Document, Metric, Task
 from .agencies import AgencyRules
-from .layout import Locator, paragraphs
+from .layout import MARKER, Locator, paragraphs
 from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
 from .structure import Structure, StructureParser, Unit
@@ -52,7 +52,7 @@ class Extractor:
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
-        marker = r"^\s*(?:[IVX]+\s*[.\-–]|\d+(?:\.\d+)*\s*[.)]|\(\d+\)|[a-zđ]\s*\)|[-–+•*])?\s*"
+        marker = rf"^\s*(?:{MARKER})?\s*"
         self.attribute_res = {
             kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)})\s*:")
             for kind, labels in s["attribute_labels"].items()
@@ -81,6 +81,7 @@ class Extractor:
     def _analyse(self, text: str, st: Structure, places: dict[str, str]) -> list[_Analysed]:
         docs = []
         attributes = [self.attribute(u) for u in st.units]
+        first_item = next((u.start for u in st.units if u.kind != "plain"), None)
         for unit, attr in zip(st.units, attributes):
             d = self.nlp.make_doc(unit.text)
             d.user_data["doc_date"] = st.doc_date
@@ -92,7 +93,7 @@ class Extractor:
             # the agencies of a field line take the line's role: "- Đơn vị phối hợp: Sở A, Sở B"
             forced = attr if attr in ("lead", "cooperate") else None
             agencies = [
-                Agency(name=ent._.figure or self.agencies.canonical(ent.text, places), text=ent.text,
+                Agency(name=ent._.canonical or self.agencies.canonical(ent.text, places), text=ent.text,
                        role=forced or ent._.role or "other", start=unit.start + ent.start_char,
                        end=unit.start + ent.end_char)
                 for ent in d.ents if ent.label_ == "AGENCY"
@@ -103,7 +104,7 @@ class Extractor:
                 deadlines.append(Deadline(dl.text, dl.kind, dl.start, dl.end, dl.granularity,
                                           unit.start + dl.span_start, unit.start + dl.span_end))
             figures = [span._.figure for span in d.spans.get("metrics", [])]
-            score = 0.0 if attr else self._task_score(unit, st.units, agencies)
+            score = 0.0 if attr else self._task_score(unit, st.units, agencies, first_item)
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
             texts = [classifier_text(a.unit, st.units) for a in out]
@@ -113,7 +114,7 @@ class Extractor:
                     a.task_score = cdoc.cats.get(TASK_LABEL, 0.0)
         return out
 
-    def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency]) -> float:
+    def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency], first_item: int | None) -> float:
         """1 or 0 where a rule is sure; otherwise a rule estimate the classifier may replace."""
         body = self.task_label_re.sub("", unit.text, count=1)
         if unit.is_head or unit.kind == "roman" or len(body) < 15 or body.rstrip().endswith(":"):
@@ -133,7 +134,6 @@ class Extractor:
             return 0.0  # a heading ("2. Về các nền tảng số") or an item whose parts are the tasks
         if self.strong_cue.search(body):
             return 1.0
-        first_item = next((u.start for u in units if u.kind != "plain"), None)
         if unit.kind == "plain" and first_item is not None and unit.start < first_item:
             return 0.0  # the opening, before the first item: background and preamble
         context = " ".join(units[i].text[:150] for i in _ancestors(unit, units))

@@ -51,10 +51,9 @@ class AgencyRules:
         self.domain_list_re = re.compile(
             rf"\s*[:,]?\s*({words_pattern(self.domains)})(?=[\s,.;:)]|$)", re.IGNORECASE)
         self.list_sep_re = re.compile(r"\s*(?:,|và)\s*")
-        self.lead_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?:\s+cho)?\s*$", re.IGNORECASE)
         self.cooperate_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['cooperate_before'])})(?!\w)", re.IGNORECASE)
         self.report_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['report_before'])})(?!\w)", re.IGNORECASE)
-        self.lead_any = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?!\w)", re.IGNORECASE)
+        self.lead_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?!\w)", re.IGNORECASE)
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
         self.subject_filler = re.compile(
             rf"^(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|đồng\s+chí|"
@@ -190,7 +189,7 @@ class AgencyRules:
         after = text[end:end + 40]
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
-                            ("lead", self.lead_any)):
+                            ("lead", self.lead_before)):
             for m in regex.finditer(before):
                 cues.append((m.end(), kind))
         if cues:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from ..model import Box, Document, Line, union_box
 
-MARKER_RE = re.compile(r"^\s*(?:[IVX]{1,4}\s*[.\-–/]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|\(\d{1,2}\)|[a-zđ]\s*\)|[-–—•+*])\s*")
+# item markers of Decree 30 layouts: "I.", "II-", "1.", "1.2.", "(3)", "a)", "-", "+"
+MARKER = r"[IVX]{1,4}\s*[.\-–/]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|\(\d{1,2}\)|[a-zđ]\s*\)|[-–—•+*]"
+MARKER_RE = re.compile(rf"^\s*(?:{MARKER})\s*")
 INDENT_MM = 4.0  # a paragraph's first line is indented at least this far past the body's left edge
 
 

@@ -29,7 +29,7 @@ from .temporal import TemporalNormaliser
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "task_classifier"
 TASK_LABEL = "TASK"
 
-for _name in ("role", "deadline", "figure"):
+for _name in ("role", "canonical", "deadline", "figure"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
@@ -113,14 +113,12 @@ def make_agency_component(nlp: Language, name: str):
             for s, e, canonical in extra:
                 piece = doc.char_span(s, e, label="AGENCY", alignment_mode="expand")
                 if piece is not None:
-                    piece._.role = canonical  # provisional: the listed name, replaced by the role below
+                    piece._.canonical = canonical
                     spans.append(piece)
         spans = _merge_adjacent(doc, filter_spans(spans))
-        listed = {(s.start_char, s.end_char): s._.role for s in spans if s._.role}
         doc.ents = spans
         previous: list[tuple[int, int]] = []
         for ent in doc.ents:
-            ent._.figure = listed.get((ent.start_char, ent.end_char))  # canonical of a listed ministry, if any
             begin = clause_start(text, ent.start_char)
             others = [(s, e) for s, e in previous if s >= begin]
             ent._.role = rules.role(text, ent.start_char, ent.end_char, begin, others)
@@ -140,13 +138,13 @@ def _merge_adjacent(doc: Doc, spans: list[Span]) -> list[Span]:
         joinable = not span.text.lower().startswith("các") or (
             not merged[-1].text.lower().startswith("các") and ADMIN_LIST_RE.match(span.text) is not None
         ) if merged else False
-        if merged and doc.text[merged[-1].end_char:span.start_char] == " " and span._.role is None \
-                and merged[-1]._.role is None and joinable:
+        if merged and doc.text[merged[-1].end_char:span.start_char] == " " and span._.canonical is None \
+                and merged[-1]._.canonical is None and joinable:
             merged[-1] = doc[merged[-1].start:span.end]
             merged[-1].label_ = "AGENCY"
         else:
             merged.append(span)
-    return [Span(doc, s.start, s.end, label="AGENCY") if not s._.role else s for s in merged]
+    return merged
 
 
 @Language.factory("ketluan_deadlines")
@@ -154,14 +152,8 @@ def make_deadline_component(nlp: Language, name: str):
     normaliser = TemporalNormaliser(load_lexicon())
 
     def component(doc: Doc) -> Doc:
-        group = []
-        for d in normaliser.find(doc.text, doc.user_data.get("doc_date"), doc.user_data.get("bare_kind")):
-            span = doc.char_span(d.span_start, d.span_end, label="DEADLINE", alignment_mode="expand")
-            if span is not None:
-                span._.deadline = d
-                group.append(span)
-        doc.spans["deadlines"] = group
-        return doc
+        found = normaliser.find(doc.text, doc.user_data.get("doc_date"), doc.user_data.get("bare_kind"))
+        return _span_group(doc, "deadlines", "DEADLINE", "deadline", [(d.span_start, d.span_end, d) for d in found])
 
     return component
 
@@ -171,16 +163,21 @@ def make_metric_component(nlp: Language, name: str):
     finder = MetricFinder(load_lexicon())
 
     def component(doc: Doc) -> Doc:
-        group = []
-        for f in finder.find(doc.text):
-            span = doc.char_span(f.start, f.end, label="METRIC", alignment_mode="expand")
-            if span is not None:
-                span._.figure = f
-                group.append(span)
-        doc.spans["metrics"] = group
-        return doc
+        return _span_group(doc, "metrics", "METRIC", "figure", [(f.start, f.end, f) for f in finder.find(doc.text)])
 
     return component
+
+
+def _span_group(doc: Doc, group: str, label: str, attr: str, items: list[tuple[int, int, object]]) -> Doc:
+    """``doc.spans[group]``: one span per (start, end, record), the record in ``span._.<attr>``."""
+    spans = []
+    for start, end, record in items:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            span._.set(attr, record)
+            spans.append(span)
+    doc.spans[group] = spans
+    return doc
 
 
 def build_nlp(lexicon: Lexicon | None = None, classifier_dir: Path | None = MODEL_DIR) -> Language:

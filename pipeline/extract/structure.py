@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .layout import Paragraph
+from .layout import MARKER_RE, Paragraph
 from .lexicon import Lexicon, words_pattern
 
 _ROMAN_RE = re.compile(r"^\s*([IVX]{1,4})\s*[.\-–/]\s*")
@@ -144,7 +144,7 @@ class StructureParser:
             t = texts[i].strip()
             upper_share = sum(c.isupper() for c in t) / max(1, sum(c.isalpha() for c in t))
             if re.match(r"(?i)^(về|v/v)\s", t) or (upper_share > 0.6 and len(t) < 300) or (
-                    not re.search(r"[.;:]$", t) and len(t) < 120 and not MARKER_START.match(t)
+                    not re.search(r"[.;:]$", t) and len(t) < 120 and not MARKER_RE.match(t)
                     and not re.match(r"(?i)^(ngày|căn cứ|thực hiện|sau khi|trong|vừa qua|chiều|sáng)\b", t)):
                 title.append(t)
                 i += 1
@@ -213,9 +213,6 @@ class StructureParser:
                 units[parent].children.append(len(units) - 1)
             stack.append(len(units) - 1)
         return units
-
-
-MARKER_START = re.compile(r"^\s*(?:[IVX]{1,4}\s*[.\-–]|\d{1,2}\s*[.)]\s|[a-zđ]\s*\)|[-–+•])")
 
 
 def _marker(t: str) -> tuple[str, str]:

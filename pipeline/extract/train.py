@@ -18,7 +18,7 @@ from pathlib import Path
 
 from spacy.tokens import DocBin
 
-from ..evaluate.extract import TASK_MATCH, _gold_text, _pairs, _strip_header, _text_document, load_gold, norm
+from ..evaluate.extract import TASK_MATCH, gold_text, match_pairs, strip_header, text_document, load_gold, norm
 from ..evaluate.shared import find_shared
 from . import Extractor, classifier_text
 from .layout import paragraphs
@@ -31,11 +31,11 @@ SPACY_DEV_DOCS = 2  # dev documents held back for spaCy's model selection
 def examples(extractor: Extractor, golds) -> list[tuple[str, bool]]:
     out = []
     for gold in golds:
-        doc = _text_document(gold.name, _strip_header(gold.text))
+        doc = text_document(gold.name, strip_header(gold.text))
         st = extractor.structure.parse(doc.text, paragraphs(doc))
-        gold_tasks = [norm(_gold_text(gold, t)) for t in gold.tasks]
+        gold_tasks = [norm(gold_text(gold, t)) for t in gold.tasks]
         units = [norm(u.text) for u in st.units]
-        positive = {j for _, j in _pairs(gold_tasks, units, TASK_MATCH)}
+        positive = {j for _, j in match_pairs(gold_tasks, units, TASK_MATCH)}
         out += [(classifier_text(u, st.units), j in positive) for j, u in enumerate(st.units)]
     return out
 

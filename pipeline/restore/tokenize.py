@@ -118,14 +118,8 @@ class Tokenizer:
         for ci, m in enumerate(_CHUNK.finditer(line)):
             chunk = m.group()
             s0 = base + m.start()
-            if ci == 0 and len(chunk) > 1 and chunk.endswith(_MARKER_TRAIL):
-                # list markers and heading numbers: "a)", "b.", "I.", "IV-", "đ)"
-                core = chunk.rstrip(".)-–")
-                if core and core.isalpha() and (len(core) == 1 or _ROMAN.match(core)):
-                    out.append(Token(s0, s0 + len(core), core, "word", OTH, None,
-                                     self.ortho.has_marks(core), li))
-                    self._punct(chunk[len(core):], s0 + len(core), li, out)
-                    continue
+            if ci == 0 and self._marker(chunk, s0, li, out, self.ortho.has_marks):
+                continue
             if chunk.isalpha():
                 kind, lm, syl, marked = self._word(chunk, has_lower)
                 out.append(Token(s0, s0 + len(chunk), chunk, kind, lm, syl, marked, li))
@@ -143,6 +137,17 @@ class Tokenizer:
             if b < len(chunk):
                 self._punct(chunk[b:], s0 + b, li, out)
 
+    def _marker(self, chunk: str, s0: int, li: int, out: list[Token], marked) -> bool:
+        """A list marker or heading number opening a line ("a)", "b.", "I.", "IV-", "đ)"): kept as is."""
+        if len(chunk) < 2 or not chunk.endswith(_MARKER_TRAIL):
+            return False
+        core = chunk.rstrip(".)-–")
+        if not (core and core.isalpha() and (len(core) == 1 or _ROMAN.match(core))):
+            return False
+        out.append(Token(s0, s0 + len(core), core, "word", OTH, None, marked(core), li))
+        self._punct(chunk[len(core):], s0 + len(core), li, out)
+        return True
+
     # -- garbled text (English-model OCR) ---------------------------------------------------------
     def tokenize_garbled_line(self, line: str, base: int, li: int) -> list[Token]:
         """Tokens of one line of English-OCR output: a word written with digits or symbols for
@@ -152,12 +157,8 @@ class Tokenizer:
         for ci, m in enumerate(_CHUNK.finditer(line)):
             chunk = m.group()
             s0 = base + m.start()
-            if ci == 0 and len(chunk) > 1 and chunk.endswith(_MARKER_TRAIL):
-                core = chunk.rstrip(".)-–")
-                if core and core.isalpha() and (len(core) == 1 or _ROMAN.match(core)):
-                    out.append(Token(s0, s0 + len(core), core, "word", OTH, None, False, li))
-                    self._punct(chunk[len(core):], s0 + len(core), li, out)
-                    continue
+            if ci == 0 and self._marker(chunk, s0, li, out, lambda core: False):
+                continue
             a = len(chunk) - len(chunk.lstrip(_G_LEAD))
             b = len(chunk.rstrip(_G_TRAIL))
             if b <= a:
