@@ -143,3 +143,57 @@ def test_old_style_tones_are_normalised_but_qu_is_an_onset():
     from pipeline.extract.lexicon import normalize_text
 
     assert normalize_text("Uỷ ban hoà giải quý II, thuỷ lợi") == "Ủy ban hòa giải quý II, thủy lợi"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from pipeline.extract.nlp import build_nlp
+
+    return build_nlp(classifier_dir=None)
+
+
+def _leads(nlp, text: str) -> list[str]:
+    return [e._.canonical or e.text for e in nlp(text).ents if e._.role == "lead"]
+
+
+def test_a_lead_cue_names_only_the_agencies_right_after_it(nlp):
+    text = "Giao Bộ Nội vụ hoàn thiện Nghị định theo ý kiến thẩm định của Bộ Tư pháp, trình Chính phủ."
+    assert _leads(nlp, text) == ["Bộ Nội vụ"]
+    # a body directed by the subject is not a lead
+    assert _leads(nlp, "a) Bộ Nông nghiệp và Môi trường chỉ đạo Cục Thú y kiểm soát tiến độ.") == [
+        "Bộ Nông nghiệp và Môi trường"]
+
+
+def test_subjects_after_ordinals_and_fronted_clauses_lead(nlp):
+    assert _leads(nlp, "Thứ tư, các địa phương cần chủ động tháo gỡ vướng mắc.") == ["các địa phương"]
+    assert _leads(nlp, "Sau khi phương án được thông qua, Bộ Tài chính khẩn trương báo cáo.") == ["Bộ Tài chính"]
+
+
+def test_provinces_as_actors_and_listed_after_a_collective(nlp):
+    assert _leads(nlp, "a) Các tỉnh Nghệ An, Quảng Ngãi khẩn trương hoàn thiện Báo cáo.") == [
+        "tỉnh Nghệ An", "tỉnh Quảng Ngãi"]
+    assert _leads(nlp, "Vừa qua, tại tỉnh Đắk Lắk mưa lớn kéo dài.") == []  # a place, not an actor
+    text = "4. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương: Hà Tĩnh, Huế chủ động ứng phó."
+    assert _leads(nlp, text) == ["Ủy ban nhân dân tỉnh Hà Tĩnh", "Ủy ban nhân dân thành phố Huế"]
+
+
+def test_names_with_lower_case_syllables_and_bare_heads(nlp):
+    text = "5. Tập đoàn Bưu chính Viễn thông Việt Nam chủ trì chuẩn bị kết nối. Báo cáo Thủ tướng Chính phủ."
+    names = [e.text for e in nlp(text).ents]
+    assert "Tập đoàn Bưu chính Viễn thông Việt Nam" in names and "Báo" not in names
+
+
+def test_heads_without_colon_and_wrapped_lines(extractor):
+    text = SHORT_CONCLUSION.replace(
+        "Giao Sở Nông nghiệp và Phát triển nông thôn chủ trì, phối hợp với Sở Tài chính hướng dẫn huyện hoàn thành "
+        "hồ sơ trước ngày 30/6/2024.\n",
+        "1. Giám đốc các Sở: Tài chính, Xây dựng\n"
+        "a) Khẩn trương rà soát, sửa đổi các quy định không phù hợp với việc thực hiện thủ tục hành chính,\n"
+        "hoàn thành trong tháng 5/2024.\n"
+        "b) Hướng dẫn các huyện hoàn thành hồ sơ đất đai, báo cáo kết quả trước ngày 30/6/2024.\n")
+    doc = _doc(text)
+    extractor.extract(doc)
+    assert [t.lead_agencies for t in doc.tasks] == [["Sở Tài chính", "Sở Xây dựng"]] * 2
+    assert all(t.lead_inherited for t in doc.tasks)
+    assert doc.tasks[0].text.endswith("trong tháng 5/2024.")  # the wrapped line belongs to item a)
+    assert [t.deadline for t in doc.tasks] == ["2024-05-31", "2024-06-30"]

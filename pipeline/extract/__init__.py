@@ -52,6 +52,7 @@ class Extractor:
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
+        self.purpose_heading = re.compile(rf"(?i)^\s*(?:{MARKER})?\s*(?:{words_pattern(s['purpose_headings'])})")
         marker = rf"^\s*(?:{MARKER})?\s*"
         self.attribute_res = {
             kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)})\s*:")
@@ -81,7 +82,9 @@ class Extractor:
     def _analyse(self, text: str, st: Structure, places: dict[str, str]) -> list[_Analysed]:
         docs = []
         attributes = [self.attribute(u) for u in st.units]
-        first_item = next((u.start for u in st.units if u.kind != "plain"), None)
+        # the first numbered item; dashes before it list the addressees ("Thủ tướng Chính phủ điện: - Bộ trưởng …")
+        first_item = next((u.start for u in st.units if u.kind in ("roman", "number")),
+                          next((u.start for u in st.units if u.kind != "plain"), None))
         for unit, attr in zip(st.units, attributes):
             d = self.nlp.make_doc(unit.text)
             d.user_data["doc_date"] = st.doc_date
@@ -126,6 +129,8 @@ class Extractor:
             masked = masked[:a] + " " * (b - a) + masked[b:]
         if self.closing_re.search(body) or not self.cue_re.search(masked):
             return 0.0
+        if self.purpose_heading.match(unit.section) and not self.strong_cue.search(body):
+            return 0.0
         if len(body) < 60 and not re.search(r"[.;]\s*$", body):
             return 0.0  # a heading
         if self.assessment_heading.search(unit.section[:120]) and not self.strong_cue.search(body):
@@ -165,11 +170,13 @@ class Extractor:
                 for i in _ancestors(unit, st.units):
                     head = by_unit[id(st.units[i])]
                     leads = [ag for ag in head.agencies if ag.role == "lead"]
-                    if st.units[i].is_head and leads:
+                    # a head: "1. Bộ Tài chính:", or an item that only names its actors above its parts
+                    # ("1. Bộ trưởng các Bộ, Chủ tịch Ủy ban nhân dân các tỉnh" over a), b), c))
+                    if leads and (st.units[i].is_head or head.task_score < TASK_THRESHOLD):
                         agencies = leads + agencies
                         inherited = True
                         break
-            deadlines = list(a.deadlines)
+            deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, by_unit)
             fields = self._item_fields(unit, st.units, by_unit)
             if fields is not None:
                 leads, others, field_deadlines = fields
@@ -187,6 +194,13 @@ class Extractor:
                 page=page, box=box,
             ))
         return tasks
+
+    def _head_deadlines(self, unit: Unit, units: list[Unit], by_unit: dict) -> list[Deadline]:
+        """The deadline of the nearest head ending with ":" ("…, hoàn thành trong tháng 11 năm 2025, cụ thể:")."""
+        for i in _ancestors(unit, units):
+            if units[i].is_head:
+                return list(by_unit[id(units[i])].deadlines)
+        return []
 
     def _item_fields(self, unit: Unit, units: list[Unit], by_unit: dict) -> tuple | None:
         """Lead, other agencies and deadlines from the field lines of the nearest item that has them."""

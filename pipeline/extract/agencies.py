@@ -18,6 +18,12 @@ from .lexicon import Lexicon, words_pattern
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
 _CLAUSE_BREAK = re.compile(r"[;:.!?]\s|[;:]|\n")
+_NOT_HEAD = r"(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)"
+_LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+# an enterprise's or office's name: capitalised words whose second syllables are lower-case
+# ("Bưu chính Viễn thông Việt Nam", "Công nghiệp - Viễn thông Quân đội"); it ends on a capital
+_COMPOUND_NAME = (rf"{_NOT_HEAD}{_PROPER}(?:\s+(?:-\s+)?(?:(?!và\b|với\b|của\b|tại\b|cho\b|các\b|về\b|theo\b)"
+                  rf"[{_LOWER}]+\s+)?{_NOT_HEAD}{_PROPER})*")
 
 
 @dataclass
@@ -46,18 +52,36 @@ class AgencyRules:
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
-        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:{admin})(?!\w))?(?:\s+{_NAME})?")
+        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:{admin})(?!\w))?"
+                                             rf"(?:\s+trực\s+thuộc\s+Trung\s+ương|\s+{_NAME})?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
+        self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
+        self.central_cities = a["central_cities"]
+        units = words_pattern(a["place_actor_units"])
+        place = rf"{_NOT_HEAD}{_NAME}"
+        # "Các tỉnh Nghệ An, Quảng Ngãi", "Thành phố Hà Nội", "tỉnh Lâm Đồng"
+        self.place_list_re = re.compile(rf"(?<!\w)(?:[Cc]ác\s+)?(?i:{units})\s+({place}(?:\s*(?:,|và)\s*{place})*)")
+        self.place_name_re = re.compile(place)
+        # "Ủy ban nhân dân các tỉnh, thành phố (trực thuộc Trung ương): Tuyên Quang, Huế"
+        self.places_of_re = re.compile(rf"^(.*?)\s*\bcác\s+(?:{units})(?:\s*,\s*(?:{units}))*(?:\s+trực\s+thuộc\s+Trung\s+ương)?$",
+                                       re.IGNORECASE)
+        self.place_items_re = re.compile(rf"\s*:\s*({place}(?:\s*(?:,|và)\s*{place})*)")
+        self.named_heads = {h.lower() for h in a["named_heads"]}
         self.domain_list_re = re.compile(
             rf"\s*[:,]?\s*({words_pattern(self.domains)})(?=[\s,.;:)]|$)", re.IGNORECASE)
         self.list_sep_re = re.compile(r"\s*(?:,|và)\s*")
         self.cooperate_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['cooperate_before'])})(?!\w)", re.IGNORECASE)
         self.report_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['report_before'])})(?!\w)", re.IGNORECASE)
         self.lead_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?!\w)", re.IGNORECASE)
+        self.directs_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['directs_before'])})(?!\w)", re.IGNORECASE)
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
+        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|đồng\s+chí|{words_pattern(a['leader_titles'])})*"
         self.subject_filler = re.compile(
-            rf"^(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|đồng\s+chí|"
-            rf"{words_pattern(a['leader_titles'])})*$", re.IGNORECASE)
+            rf"^{filler}(?:(?:{words_pattern(a['subject_openers'])})\s*,|"
+            rf"(?:{words_pattern(a['fronted_clauses'])})\s[^,;:]*,)?{filler}$", re.IGNORECASE)
+        # between "Giao"/"Đề nghị" and the agencies it names: nothing but titles and list glue
+        self.object_filler = re.compile(rf"^{filler}$", re.IGNORECASE)
+        self.bare_heads = {h.lower() for h in a["bare_heads"]}
         self.abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(self.abbr, key=len, reverse=True))
                                   + r")(?![\w&])")
 
@@ -98,9 +122,19 @@ class AgencyRules:
             end = m.end() if m else end
             m = self.collective_tail_re.match(text, end)
             return m.end() if m else end
-        regex = self.name_tail_re if self._is_domain(written) else self.tail_re
-        m = regex.match(text, end)
-        return m.end() if m else end
+        if " ".join(written.split()).lower() in self.named_heads:
+            m = self.compound_tail_re.match(text, end)
+            return m.end() if m else end
+        if written[:1].islower():
+            return end  # a collective kept as written: "cơ quan ngang bộ"
+        if self._is_domain(written):
+            m = self.name_tail_re.match(text, end)
+            return m.end() if m else end
+        # twice: "Ủy ban MTTQ" + "Việt Nam" + "tỉnh Thanh Lĩnh"
+        for _ in range(2):
+            m = self.tail_re.match(text, end)
+            end = m.end() if m else end
+        return end
 
     def _is_domain(self, written: str) -> bool:
         head, _, rest = written.partition(" ")
@@ -125,6 +159,30 @@ class AgencyRules:
             if not sep:
                 break
             pos = sep.start()
+        return out
+
+    def _unit_of(self, name: str) -> str:
+        return "thành phố" if name in self.central_cities else "tỉnh"
+
+    def split_places(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """ "Ủy ban nhân dân các tỉnh, thành phố: Tuyên Quang, Huế" → one mention per province or city."""
+        m = self.places_of_re.match(" ".join(text[start:end].split()))
+        items = self.place_items_re.match(text, end) if m else None
+        if not items:
+            return []
+        body = self.canonical(m.group(1), {}) if m.group(1) else ""
+        return [(n.start() + items.start(1), n.end() + items.start(1),
+                 f"{body} {self._unit_of(n.group(0))} {n.group(0)}".strip())
+                for n in self.place_name_re.finditer(items.group(1))]
+
+    def place_actors(self, text: str) -> list[tuple[int, int, str]]:
+        """Provinces and cities written as such ("Các tỉnh Nghệ An, Quảng Ngãi"): candidates to act."""
+        out = []
+        for m in self.place_list_re.finditer(text):
+            names = list(self.place_name_re.finditer(m.group(1)))
+            for k, n in enumerate(names):
+                s, e = m.start(1) + n.start(), m.start(1) + n.end()
+                out.append((m.start() if k == 0 else s, e, f"{self._unit_of(n.group(0))} {n.group(0)}"))
         return out
 
     # --- canonical form ----------------------------------------------------------------------
@@ -194,11 +252,20 @@ class AgencyRules:
                 cues.append((m.end(), kind))
         if cues:
             pos, kind = max(cues)
-            # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B")
-            return kind
+            # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B"); a lead cue
+            # names only the agencies right after it: "Giao Bộ A hoàn thiện … ý kiến của Bộ B" leaves Bộ B out
+            if kind == "lead" and others and self.directs_before.search(before):
+                return "other"  # "Bộ A chỉ đạo Cục B": Bộ A acts, Cục B is directed
+            if kind != "lead" or self.object_filler.match(before[pos:]):
+                return kind
+            return "lead" if self.lead_after.match(after) else "other"
         if self.lead_after.match(after) or self.subject_filler.match(before):
             return "lead"
         return "other"
+
+    def is_bare_head(self, written: str) -> bool:
+        """ "Báo" of "Báo cáo", "Thường trực" of "cơ quan Thường trực": a head without its name."""
+        return " ".join(written.split()).lower() in self.bare_heads
 
 
 def clause_start(text: str, pos: int) -> int:

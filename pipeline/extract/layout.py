@@ -7,17 +7,17 @@ Text files either keep one paragraph per line or separate wrapped paragraphs by
 blank lines; both are recognised.
 
 Word spans point into ``Document.read_text``; restoration changes map that text
-to ``Document.text``, where extraction works. :class:`TextMap` maps between them.
+to ``Document.text``, where extraction works (:mod:`pipeline.provenance`).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import statistics
 from dataclasses import dataclass
 
-from ..model import Box, Document, Line, union_box
+from ..model import Document, Line
+from ..provenance import Locator, TextMap
 
 # item markers of Decree 30 layouts: "I.", "II-", "1.", "1.2.", "(3)", "a)", "-", "+"
 MARKER = r"[IVX]{1,4}\s*[.\-–/]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|\(\d{1,2}\)|[a-zđ]\s*\)|[-–—•+*]"
@@ -30,59 +30,6 @@ class Paragraph:
     start: int  # span in Document.text
     end: int
     page: int | None = None
-
-
-class TextMap:
-    """Offsets in the read text ↔ offsets in the restored text, through the restore changes."""
-
-    def __init__(self, doc: Document):
-        changes = sorted(doc.changes, key=lambda c: c.start)
-        self.read_starts = [c.start for c in changes]
-        self.read_ends = [c.end for c in changes]
-        self.text_starts: list[int] = []
-        self.text_ends: list[int] = []
-        shift = 0
-        for c in changes:
-            self.text_starts.append(c.start + shift)
-            shift += len(c.replacement) - (c.end - c.start)
-            self.text_ends.append(c.end + shift)
-        self.shifts = [e_t - e_r for e_t, e_r in zip(self.text_ends, self.read_ends)]
-
-    def to_text(self, pos: int) -> int:
-        i = bisect.bisect_right(self.read_ends, pos) - 1
-        if i + 1 < len(self.read_starts) and self.read_starts[i + 1] < pos:  # inside a change
-            return self.text_starts[i + 1]
-        return pos + (self.shifts[i] if i >= 0 else 0)
-
-    def to_read(self, pos: int) -> int:
-        i = bisect.bisect_right(self.text_ends, pos) - 1
-        if i + 1 < len(self.text_starts) and self.text_starts[i + 1] < pos:
-            return self.read_starts[i + 1]
-        return pos - (self.shifts[i] if i >= 0 else 0)
-
-
-class Locator:
-    """Page and box of a span of ``Document.text``."""
-
-    def __init__(self, doc: Document):
-        self.map = TextMap(doc)
-        self.words = [(w.start, w.end, page.number, w.box) for page in doc.pages for ln in page.lines for w in ln.words]
-        self.word_starts = [w[0] for w in self.words]
-        self.has_boxes = any(p.source != "text_file" for p in doc.pages)
-
-    def locate(self, start: int, end: int) -> tuple[int | None, Box | None]:
-        rs, re_ = self.map.to_read(start), self.map.to_read(end)
-        i = max(0, bisect.bisect_right(self.word_starts, rs) - 1)
-        hits = []
-        while i < len(self.words) and self.words[i][0] < re_:
-            if self.words[i][1] > rs:
-                hits.append(self.words[i])
-            i += 1
-        if not hits:
-            return None, None
-        page = hits[0][2]
-        boxes = [h[3] for h in hits if h[2] == page]
-        return page, (union_box(boxes) if self.has_boxes else None)
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:

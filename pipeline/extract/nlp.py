@@ -115,14 +115,25 @@ def make_agency_component(nlp: Language, name: str):
                 if piece is not None:
                     piece._.canonical = canonical
                     spans.append(piece)
-        spans = _merge_adjacent(doc, filter_spans(spans))
-        doc.ents = spans
+        spans = _split_places(doc, rules, _merge_adjacent(doc, filter_spans(spans)))
+        spans = [s for s in spans if s._.canonical is not None or not rules.is_bare_head(s.text)]
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        places = []
+        for s, e, canonical in rules.place_actors(text):
+            piece = doc.char_span(s, e, label="AGENCY", alignment_mode="expand")
+            if piece is not None and not taken.intersection(range(piece.start, piece.end)):
+                piece._.canonical = canonical
+                places.append(piece)
+        doc.ents = sorted(spans + places, key=lambda s: s.start)
         previous: list[tuple[int, int]] = []
         for ent in doc.ents:
             begin = clause_start(text, ent.start_char)
             others = [(s, e) for s, e in previous if s >= begin]
             ent._.role = rules.role(text, ent.start_char, ent.end_char, begin, others)
             previous.append((ent.start_char, ent.end_char))
+        # a province named in passing ("tại tỉnh Đắk Lắk") is a place; only as the actor is it an agency
+        place_spans = {(p.start, p.end) for p in places}
+        doc.ents = [ent for ent in doc.ents if ent._.role == "lead" or (ent.start, ent.end) not in place_spans]
         return doc
 
     return component
@@ -145,6 +156,21 @@ def _merge_adjacent(doc: Doc, spans: list[Span]) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+def _split_places(doc: Doc, rules: AgencyRules, spans: list[Span]) -> list[Span]:
+    """ "Ủy ban nhân dân các tỉnh, thành phố: A, B" is replaced by the provinces and cities it lists."""
+    out: list[Span] = []
+    for span in spans:
+        places = rules.split_places(doc.text, span.start_char, span.end_char) if span._.canonical is None else []
+        pieces = [doc.char_span(s, e, label="AGENCY", alignment_mode="expand") for s, e, _ in places]
+        if not places or any(p is None for p in pieces):
+            out.append(span)
+            continue
+        for piece, (_, _, canonical) in zip(pieces, places):
+            piece._.canonical = canonical
+            out.append(piece)
+    return filter_spans(out)
 
 
 @Language.factory("ketluan_deadlines")

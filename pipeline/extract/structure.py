@@ -88,7 +88,7 @@ class StructureParser:
         self._signature(texts[body_end_idx:], meta)
         doc_date = date.fromisoformat(meta["issue_date"]) if meta.get("issue_date") else None
         self._meeting(texts[body_from:body_from + 4], meta)
-        units = self._units(text, paras[body_from:body_end_idx])
+        units = self._units(text, _join_continuations(text, paras[body_from:body_end_idx]))
         body_end = paras[body_end_idx].start if body_end_idx < len(paras) else len(text)
         return Structure(meta, units, doc_date, body_end)
 
@@ -213,6 +213,27 @@ class StructureParser:
                 units[parent].children.append(len(units) - 1)
             stack.append(len(units) - 1)
         return units
+
+
+def _join_continuations(text: str, paras: list[Paragraph]) -> list[Paragraph]:
+    """Lines that carry on the sentence above are not paragraphs of their own.
+
+    Text dumps break long paragraphs at arbitrary points: a line that opens in lower case
+    ("yêu cầu nộp hồ sơ …"), or in a digit that is no marker after a line left open ("… ngày" /
+    "19 tháng 6 năm 2025 …"), or any line after an open enumeration ("… tồn đọng: (i)"), continues
+    the paragraph before it.
+    """
+    out: list[Paragraph] = []
+    for p in paras:
+        t = text[p.start:p.end]
+        if out and out[-1].page == p.page and not MARKER_RE.match(t):
+            prev = text[out[-1].start:out[-1].end].rstrip()
+            if (t[:1].islower() or (t[:1].isdigit() and not re.search(r"[.:;!?]$", prev))
+                    or re.search(r"\((?:[ivx]+|\d{1,2})\)$", prev)):
+                out[-1] = Paragraph(out[-1].start, p.end, p.page)
+                continue
+        out.append(p)
+    return out
 
 
 def _marker(t: str) -> tuple[str, str]:
