@@ -9,12 +9,16 @@ SHARED ?= ../shared
 # Debian packages: OCR engine with Vietnamese and orientation data, PDF rendering, a
 # serif font with Vietnamese glyphs for the scan simulator.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2
+# The report's browser test drives Debian's Chromium through its own chromedriver.
+TEST_APT_PACKAGES := chromium chromium-driver
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: help setup system-deps run test bench eval samples models clean-out
+.PHONY: help setup system-deps test-deps run watch report test bench eval samples models clean-out
 
 help:
 	@echo "make run      process $(INBOX)/ into $(OUT)/ (installs what is missing first)"
+	@echo "make watch    process files dropped into $(INBOX)/ as they arrive (Ctrl-C stops)"
+	@echo "make report   write $(OUT)/report.html with a review page per document"
 	@echo "make test     run the test suite"
 	@echo "make bench    speed: pipeline vs bare tesseract, pages per minute"
 	@echo "make eval     accuracy: OCR CER, restoration and extraction on $(SHARED)/docs"
@@ -23,9 +27,10 @@ help:
 
 setup: system-deps $(VENV)/.installed
 
-system-deps:
+system-deps test-deps: PACKAGES = $(if $(filter test-deps,$@),$(TEST_APT_PACKAGES),$(APT_PACKAGES))
+system-deps test-deps:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
@@ -41,7 +46,13 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(VENV)/bin/ketluan run $(INBOX) --out $(OUT)
 
-test: setup
+watch: setup
+	$(VENV)/bin/ketluan watch $(INBOX) --out $(OUT)
+
+report: setup
+	$(VENV)/bin/ketluan report --out $(OUT)
+
+test: setup test-deps
 	$(PY) -m pytest -q tests
 
 bench: setup

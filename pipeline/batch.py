@@ -14,6 +14,7 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,8 +24,16 @@ from . import __version__
 from .config import Config
 from .ingest import InputError, Source, discover, identify, path_doc_id
 from .model import Document, Page, TextChange
-from .ocr import ocr_page
-from .render import page_count, render_page, text_file_page, text_layer_pages
+from .ocr import ocr_page_with_image
+from .render import (
+    page_count,
+    render_page,
+    review_image_path,
+    save_review_image,
+    text_file_page,
+    text_layer_pages,
+    text_layer_review_images,
+)
 from .storage import atomic_write_json, atomic_write_text, read_json, remove_stale_temp_files
 from .tables import build_tables
 
@@ -60,18 +69,23 @@ class _Pending:
         return all(p is not None for p in self.pages)
 
 
-def run_batch(config: Config) -> BatchResult:
-    """Process every document in ``config.inbox`` into ``config.out``; return what happened."""
+def run_batch(config: Config, paths: list[Path] | None = None, models: Models | None = None) -> BatchResult:
+    """Process every document in ``config.inbox`` (or only ``paths``) into ``config.out``; return what happened.
+
+    The tables are rebuilt from all JSON files in either case. ``models`` lets a caller
+    that runs many batches (the hot folder) load the models once.
+    """
     started = time.perf_counter()
     for folder in (config.out, config.json_dir, config.text_dir):
         folder.mkdir(parents=True, exist_ok=True)
+    for folder in (config.out, config.json_dir, config.text_dir, config.out / "parquet", *config.pages_dir.glob("*")):
         remove_stale_temp_files(folder)
     result = BatchResult()
     pending: dict[str, _Pending] = {}
     jobs: list[tuple[str, Source, int]] = []
     seen: set[str] = set()
 
-    for path in discover(config):
+    for path in discover(config) if paths is None else paths:
         doc_id = path_doc_id(path)
         try:
             source = identify(path, config)
@@ -94,7 +108,7 @@ def run_batch(config: Config) -> BatchResult:
             result.failed.append(doc_id)
             log.error("%s: %s", path, exc)
 
-    models = _Models(_load_restorer(config), _load_extractor(config)) if pending else None
+    models = models or Models(config)
     for doc_id in [d for d, p in pending.items() if p.complete]:
         _finish(config, pending.pop(doc_id), result, models)
 
@@ -131,6 +145,8 @@ def _plan(source: Source, config: Config, pending: dict[str, _Pending], jobs: li
         pages: list[Page | None] = [text_file_page(source)]
     elif source.kind == "pdf":
         pages = text_layer_pages(source, n_pages, config)
+        if config.page_images:
+            text_layer_review_images(source, pages, config)
     else:
         pages = [None] * n_pages
     doc.timings["text_layer" if source.kind == "pdf" else "read"] = round(time.perf_counter() - t0, 4)
@@ -139,21 +155,30 @@ def _plan(source: Source, config: Config, pending: dict[str, _Pending], jobs: li
     return n_pages
 
 
-@dataclass
-class _Models:
-    """What a batch loads once: the restoration model and the extraction pipeline."""
+class Models:
+    """The restoration model and the extraction pipeline, each loaded on first use and then kept:
+    a batch loads them once, and the hot folder once for all its batches."""
 
-    restorer: object | None
-    extractor: object | None
+    def __init__(self, config: Config):
+        self.config = config
 
+    @cached_property
+    def restorer(self):
+        """The restore model (about a second to load), or None when restoration is off."""
+        if not self.config.restore:
+            return None
+        from .restore import load_model
 
-def _load_restorer(config: Config):
-    """The restore model, loaded once per batch (about a second), or None when restoration is off."""
-    if not config.restore:
-        return None
-    from .restore import load_model
+        return load_model(self.config.restore_model)
 
-    return load_model(config.restore_model)
+    @cached_property
+    def extractor(self):
+        """The extraction pipeline (spaCy), or None when extraction is off."""
+        if not self.config.extract:
+            return None
+        from .extract import Extractor
+
+        return Extractor()
 
 
 def restore_document(doc: Document, restorer, config: Config) -> None:
@@ -175,15 +200,6 @@ def restore_document(doc: Document, restorer, config: Config) -> None:
             TextChange(c.start, c.end, c.original, c.replacement, round(c.score, 4)) for c in restored.changes
         ]
     doc.timings["restore"] = round(time.perf_counter() - t0, 4)
-
-
-def _load_extractor(config: Config):
-    """The extraction pipeline (spaCy), built once per batch, or None when extraction is off."""
-    if not config.extract:
-        return None
-    from .extract import Extractor
-
-    return Extractor()
 
 
 def extract_document(doc: Document, extractor) -> None:
@@ -250,12 +266,15 @@ def _page_job(source: Source, index: int, config: Config) -> Page:
     t0 = time.perf_counter()
     image = render_page(source, index, config)
     render_seconds = time.perf_counter() - t0
-    page = ocr_page(image, index + 1, config)
+    page, cleaned = ocr_page_with_image(image, index + 1, config)
     page.timings["render"] = round(render_seconds, 4)
+    if config.page_images:
+        page.image = review_image_path(source.doc_id, page.number)
+        save_review_image(cleaned, config.out, page.image, config.review_width)
     return page
 
 
-def _finish(config: Config, entry: _Pending, result: BatchResult, models: _Models) -> None:
+def _finish(config: Config, entry: _Pending, result: BatchResult, models: Models) -> None:
     doc = entry.doc
     if entry.error:
         _write_failure(config, doc.doc_id, Path(doc.source_path), doc.sha256, entry.error)

@@ -23,6 +23,8 @@ class Config:
     clean: bool = True  # OpenCV clean-up before OCR
     restore: bool = True  # diacritic restoration / OCR post-correction after OCR and on text files
     extract: bool = True  # metadata, tasks, agencies, deadlines and metrics (spaCy pipeline)
+    page_images: bool = True  # keep a small image of every page for the review pages of the report
+    review_width: int = 1000  # pixels; enough to read 13-pt type on screen, ~100 KB per page
     tone_style: str = "new"  # tone-mark placement of restored text: new "hòa, ủy" or old "hoà, uỷ"
     restore_model: Path | None = None  # default: models/restore_lm.npz
     force: bool = False  # reprocess documents even when their JSON is current
@@ -43,3 +45,7 @@ class Config:
     @property
     def text_dir(self) -> Path:
         return self.out / "text"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.out / "pages"

@@ -24,7 +24,7 @@ def union_box(boxes: list[Box]) -> Box:
     return left, top, right - left, bottom - top
 
 
-@dataclass
+@dataclass(slots=True)  # documents hold thousands of these: slots make loading a batch's JSON faster
 class Word:
     text: str
     conf: float  # 0..100, Tesseract's word confidence; 100 for text layers and text files
@@ -57,6 +57,7 @@ class Page:
     skew: float = 0.0  # degrees of skew that were undone before OCR
     mean_conf: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    image: str = ""  # review image of the page (boxes scale to it), relative to the output folder
 
     @property
     def text(self) -> str:
@@ -216,7 +217,7 @@ class Document:
         for p in data.pop("pages", []):
             lines = [
                 Line(
-                    words=[Word(**{**w, "box": tuple(w["box"])}) for w in ln["words"]],
+                    words=[Word(w["text"], w["conf"], tuple(w["box"]), w["start"], w["end"]) for w in ln["words"]],
                     box=tuple(ln["box"]),
                     block=ln.get("block", 0),
                     paragraph=ln.get("paragraph", 0),

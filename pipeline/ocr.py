@@ -15,6 +15,11 @@ from .render import PageImage
 
 def ocr_page(page_image: PageImage, number: int, config: Config) -> Page:
     """Clean (unless disabled) and OCR one page; boxes are in the upright page at ``page_image.dpi``."""
+    return ocr_page_with_image(page_image, number, config)[0]
+
+
+def ocr_page_with_image(page_image: PageImage, number: int, config: Config) -> tuple[Page, np.ndarray]:
+    """:func:`ocr_page`, and the page image its boxes refer to (cleaned, upright, deskewed; grey)."""
     timings: dict[str, float] = {}
     if config.clean:
         cleaned = clean_page(page_image.rgb, page_image.dpi)
@@ -28,7 +33,7 @@ def ocr_page(page_image: PageImage, number: int, config: Config) -> Page:
     if cleaned.rotation in (90, 270):
         width, height = height, width
     words = [w for ln in lines for w in ln.words]
-    return Page(
+    page = Page(
         number=number,
         width=width,
         height=height,
@@ -40,6 +45,7 @@ def ocr_page(page_image: PageImage, number: int, config: Config) -> Page:
         mean_conf=round(sum(w.conf for w in words) / len(words), 2) if words else None,
         timings={k: round(v, 4) for k, v in timings.items()},
     )
+    return page, cleaned.image
 
 
 def read_lines(image: np.ndarray, config: Config, scale: float = 1.0) -> list[Line]:

@@ -6,12 +6,14 @@ Page images are produced one at a time inside the worker that OCRs them, so a
 
 from __future__ import annotations
 
+import io
 import math
 import subprocess
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from pdf2image import convert_from_path, pdfinfo_from_path
@@ -21,6 +23,7 @@ from PIL import Image
 from .config import Config
 from .ingest import InputError, Source
 from .model import Line, Page, Word, union_box
+from .storage import atomic_write_bytes
 
 A4_WIDTH_INCHES = 210 / 25.4
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -84,6 +87,34 @@ def render_page(source: Source, index: int, config: Config) -> PageImage:
         img.seek(index)
         _check_size(img.width, img.height, config)  # before decoding, not after
         return PageImage(rgb=np.asarray(img.convert("RGB")), dpi=_image_dpi(img))
+
+
+def review_image_path(doc_id: str, number: int) -> str:
+    """Where a page's review image goes, relative to the output folder."""
+    return f"pages/{doc_id}/{number:03d}.jpg"
+
+
+def save_review_image(image: np.ndarray, out: Path, relative: str, width: int) -> None:
+    """A small JPEG of a page image (RGB or grey) for the review pages, written atomically."""
+    img = Image.fromarray(image)
+    height = max(1, round(img.height * width / img.width))
+    buffer = io.BytesIO()
+    img.resize((width, height), Image.Resampling.LANCZOS).convert("L" if image.ndim == 2 else "RGB").save(buffer, "JPEG", quality=70)
+    atomic_write_bytes(out / relative, buffer.getvalue())
+
+
+def text_layer_review_images(source: Source, pages: list[Page | None], config: Config) -> None:
+    """Review images of born-digital pages, rendered small: their text came from the text layer."""
+    dpi = max(36, round(config.review_width / A4_WIDTH_INCHES))
+    for page in pages:
+        if page is None:
+            continue
+        images = convert_from_path(
+            str(source.path), dpi=dpi, first_page=page.number, last_page=page.number, thread_count=1
+        )
+        if images:
+            page.image = review_image_path(source.doc_id, page.number)
+            save_review_image(np.asarray(images[0].convert("RGB")), config.out, page.image, config.review_width)
 
 
 def _check_size(width: int, height: int, config: Config) -> None:

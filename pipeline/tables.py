@@ -1,7 +1,9 @@
 """Tables for analysts, rebuilt from the per-document JSON files.
 
 The tables are a deterministic function of ``OUT/json``: rebuilding them after
-an interrupted batch yields complete tables with one row per document.
+an interrupted batch yields complete tables with one row per document. Each is
+written twice: ``OUT/<name>.csv`` for spreadsheets (Excel-safe) and
+``OUT/parquet/<name>.parquet``, typed, for DuckDB and pandas (``ketluan query``).
 """
 
 from __future__ import annotations
@@ -12,40 +14,20 @@ from pathlib import Path
 import pandas as pd
 
 from .model import Document
-from .storage import atomic_write_csv, read_json
+from .schema import (
+    COLUMN_TYPES,
+    DEADLINE_COLUMNS,
+    DOCUMENT_COLUMNS,
+    ERROR_COLUMNS,
+    METADATA_COLUMNS,
+    METRIC_COLUMNS,
+    TASK_AGENCY_COLUMNS,
+    TASK_COLUMNS,
+    parquet_path,
+)
+from .storage import atomic_write_csv, atomic_write_parquet, read_json
 
 log = logging.getLogger(__name__)
-
-METADATA_COLUMNS = [
-    "doc_type",
-    "doc_number",
-    "issuer",
-    "place",
-    "issue_date",
-    "meeting_date",
-    "title",
-    "signer_name",
-    "signer_title",
-]
-DOCUMENT_COLUMNS = [
-    "doc_id",
-    "source_path",
-    "pages",
-    "text_source",
-    "ocr_mean_confidence",
-    "status",
-    "error",
-    "pipeline_version",
-    "processed_at",
-    *METADATA_COLUMNS,
-]
-ERROR_COLUMNS = ["doc_id", "source_path", "error", "pipeline_version", "processed_at"]
-TASK_COLUMNS = ["task_id", "doc_id", "section", "item_path", "text", "lead_agencies", "deadline", "deadline_text",
-                "page", "confidence"]
-TASK_AGENCY_COLUMNS = ["task_id", "doc_id", "agency", "agency_text", "role"]
-DEADLINE_COLUMNS = ["task_id", "doc_id", "text", "kind", "start", "end", "granularity"]
-METRIC_COLUMNS = ["metric_id", "doc_id", "task_id", "text", "value", "total", "unit", "percent", "subject", "page"]
-
 
 def load_documents(json_dir: Path) -> list[Document]:
     """Every document JSON, one per source path: a file whose content changed keeps only its latest version."""
@@ -119,4 +101,6 @@ def build_tables(out: Path) -> dict[str, pd.DataFrame]:
     tables = {"documents": documents, "errors": errors, **extraction_tables(docs)}
     for name, frame in tables.items():
         atomic_write_csv(out / f"{name}.csv", frame)
+        atomic_write_parquet(parquet_path(out, name), frame, COLUMN_TYPES)
     return tables
+
