@@ -74,6 +74,55 @@ def test_figures_in_vietnamese_number_format():
     assert finder.find("chỉ tiêu 8.9 và Tiêu chí số 2 theo Quyết định số 211/QĐ-TTg ngày 18/3/2024") == []
 
 
+def test_figures_counted_nouns_ranges_and_slogans():
+    finder = MetricFinder(load_lexicon())
+    got = [(f.value, f.total, f.unit) for f in finder.find(
+        "đã có 15 bộ, ngành, 25 địa phương gửi đăng ký; tổng số TTHC cắt giảm là 3.071 TTHC/4.888 TTHC; "
+        "lượng mưa phổ biến 250-400 mm; tăng trưởng từ 8,3 - 8,5%; đoạn kết nối 1,9km vào cảng; "
+        "các dự án thuộc danh mục 3.000 km cao tốc; Quảng Trị (80, 68%)")]
+    assert got == [(15, None, "bộ, ngành"), (25, None, "địa phương"), (3071, 4888, "tthc"), (250, None, "mm"),
+                   (8.3, None, "%"), (1.9, None, "km"), (3000, None, "km"), (80.68, None, "%")]
+    # slogans in quotation marks, row numbers before names and spans of years are not figures
+    assert finder.find("làm việc “3 ca, 4 kíp”; 1 Bộ Công an 0 54; giai đoạn 2021-2025 xã") == []
+
+
+def test_figures_after_the_signature_are_read(extractor):
+    doc = _doc("THÔNG BÁO\nKết luận của Chủ tịch\n1. Sở Tài chính chủ trì tổng hợp, báo cáo trước ngày 15/5/2024.\n"
+               "Nơi nhận:\n- Như trên;\nCHỦ TỊCH\nNguyễn Văn A\nPHỤ LỤC\nTp Huế 2241 1897 344 2241 99.4%\n"
+               "[1] Có 786 TTHC có thành phần hồ sơ thay thế bằng dữ liệu.")
+    extractor.extract(doc)
+    assert [(m.value, m.unit, m.task_id) for m in doc.metrics] == [(99.4, "%", ""), (786, "tthc", "")]
+
+
+def test_plan_horizons_and_budget_periods_are_not_deadlines():
+    normaliser = TemporalNormaliser(load_lexicon())
+    assert normaliser.find("điều chỉnh Quy hoạch mạng lưới đường bộ thời kỳ 2021 - 2030, tầm nhìn đến năm 2050", DOC_DATE) == []
+    assert normaliser.find("khả năng cân đối ngân sách trung ương giai đoạn 2026 - 2030", DOC_DATE) == []
+
+
+def test_parenthesised_items_inherit_their_head_deadline(extractor):
+    doc = _doc("KẾ HOẠCH\nvề cải cách\nThực hiện Nghị quyết, Bộ ban hành Kế hoạch.\nI. NHIỆM VỤ\n1. Các Bộ, ngành\n"
+               "a) Các Bộ: Tài chính, Y tế khẩn trương khắc phục bất cập, hoàn thành trong tháng 11 năm 2025, cụ thể:\n"
+               "(1) Bộ Tài chính hoàn thành tích hợp thanh toán trực tuyến nghĩa vụ tài chính đất đai.\n"
+               "(2) Bộ Y tế hoàn thành nâng cấp hệ thống cấp phép hành nghề.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies, t.deadline) for t in doc.tasks] == [
+        ("I.1.a.(1)", ["Bộ Tài chính"], "2025-11-30"), ("I.1.a.(2)", ["Bộ Y tế"], "2025-11-30")]
+
+
+def test_plan_rows_with_field_lines_are_tasks_led_by_their_field(extractor):
+    doc = _doc("KẾ HOẠCH\nthi hành Luật\nThực hiện Luật, Ủy ban nhân dân tỉnh ban hành Kế hoạch.\nII. NỘI DUNG KẾ HOẠCH\n"
+               "1. Trên cơ sở tài liệu, các cơ quan, đơn vị tổ chức tuyên truyền, phổ biến nội dung Luật.\n"
+               "- Cơ quan thực hiện: Sở Tư pháp; Báo và Phát thanh, Truyền hình Lai Châu.\n"
+               "- Thời gian thực hiện: Quý IV năm 2025.\n"
+               "2. Phối hợp kiểm tra việc thi hành Luật và các văn bản hướng dẫn thi hành Luật\n"
+               "- Cơ quan chủ trì: Sở Khoa học và Công nghệ.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("II.1", ["Sở Tư pháp", "Báo và Phát thanh, Truyền hình Lai Châu"]), ("II.2", ["Sở Khoa học và Công nghệ"])]
+    assert doc.tasks[0].deadline == "2025-12-31"
+
+
 def test_agencies_are_canonical_with_roles(extractor):
     doc = _doc(SHORT_CONCLUSION)
     extractor.extract(doc)

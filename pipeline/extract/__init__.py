@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Agency, Deadline, Document, Metric, Task
 from .agencies import AgencyRules
-from .layout import MARKER, Locator, paragraphs
+from .layout import MARKER, MARKER_RE, Locator, paragraphs
 from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
 from .structure import Structure, StructureParser, Unit
@@ -76,7 +76,9 @@ class Extractor:
         analysed = self._analyse(text, st, places)
         locator = Locator(doc)
         doc.tasks = self._tasks(doc.doc_id, st, analysed, locator)
-        doc.metrics = self._metrics(doc.doc_id, analysed, doc.tasks, locator)
+        figures = [(a.unit.start, f) for a in analysed for f in a.figures]
+        figures += self._appendix_figures(text, paras, st.body_end)
+        doc.metrics = self._metrics(doc.doc_id, figures, doc.tasks, locator)
 
     # --- one spaCy pass over the body's paragraphs -------------------------------------------
     def _analyse(self, text: str, st: Structure, places: dict[str, str]) -> list[_Analysed]:
@@ -107,7 +109,8 @@ class Extractor:
                 deadlines.append(Deadline(dl.text, dl.kind, dl.start, dl.end, dl.granularity,
                                           unit.start + dl.span_start, unit.start + dl.span_end))
             figures = [span._.figure for span in d.spans.get("metrics", [])]
-            score = 0.0 if attr else self._task_score(unit, st.units, agencies, first_item)
+            fielded = self._has_fields(unit, st.units, attributes)
+            score = 0.0 if attr else self._task_score(unit, st.units, agencies, first_item, fielded)
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
             texts = [classifier_text(a.unit, st.units) for a in out]
@@ -117,17 +120,30 @@ class Extractor:
                     a.task_score = cdoc.cats.get(TASK_LABEL, 0.0)
         return out
 
-    def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency], first_item: int | None) -> float:
+    def _has_fields(self, unit: Unit, units: list[Unit], attributes: list[str | None]) -> bool:
+        """A plan row: the item's own lines give its lead or deadline ("a) Nghị định …" over "- Cơ quan chủ trì: …"),
+        and no line below it states the task or heads sub-tasks."""
+        children = unit.children
+        return (any(attributes[c] in ("lead", "deadline") for c in children)
+                and not any(self.task_label_re.match(units[c].text) or units[c].is_head for c in children))
+
+    def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency], first_item: int | None,
+                    has_fields: bool = False) -> float:
         """1 or 0 where a rule is sure; otherwise a rule estimate the classifier may replace."""
         body = self.task_label_re.sub("", unit.text, count=1)
         if unit.is_head or unit.kind == "roman" or len(body) < 15 or body.rstrip().endswith(":"):
             return 0.0
+        if has_fields and not self.purpose_heading.match(unit.section):
+            return 1.0
         # cue words inside names ("Sở Xây dựng") do not count
         masked = unit.text
         for ag in agencies:
             a, b = ag.start - unit.start, ag.end - unit.start
             masked = masked[:a] + " " * (b - a) + masked[b:]
-        if self.closing_re.search(body) or not self.cue_re.search(masked):
+        if not self.cue_re.search(masked):
+            return 0.0
+        # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
+        if self.closing_re.search(body) and unit.kind == "plain":
             return 0.0
         if self.purpose_heading.match(unit.section) and not self.strong_cue.search(body):
             return 0.0
@@ -152,7 +168,9 @@ class Extractor:
             score += 0.15
         if any(a.role == "lead" for a in agencies):
             score += 0.1
-        if self.past_re.search(first):
+        # an imperative opening ("Khẩn trương rà soát … chưa được chuẩn hóa") is no report of the past
+        opening = MARKER_RE.sub("", body, count=1)
+        if self.past_re.search(first) and not self.cue_re.match(opening):
             score -= 0.25
         return min(0.99, max(0.01, score))
 
@@ -160,7 +178,7 @@ class Extractor:
     def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], locator: Locator) -> list[Task]:
         tasks: list[Task] = []
         by_unit = {id(a.unit): a for a in analysed}
-        for a in analysed:
+        for index, a in enumerate(analysed):
             if a.task_score < TASK_THRESHOLD:
                 continue
             unit = a.unit
@@ -177,12 +195,14 @@ class Extractor:
                         inherited = True
                         break
             deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, by_unit)
-            fields = self._item_fields(unit, st.units, by_unit)
+            fields = self._item_fields(index, st.units, by_unit)
             if fields is not None:
-                leads, others, field_deadlines = fields
-                if not any(ag.role == "lead" for ag in agencies) or inherited:
-                    agencies = [ag for ag in agencies if not inherited or ag.role != "lead"]
-                    agencies = leads + agencies
+                leads, others, field_deadlines, own = fields
+                # the task's own "Cơ quan thực hiện:" line names its lead more exactly than its text
+                # ("…, các cơ quan, đơn vị tổ chức tuyên truyền" over "- Cơ quan thực hiện: Sở Tư pháp; …")
+                replace = inherited or (own and bool(leads))
+                if replace or not any(ag.role == "lead" for ag in agencies):
+                    agencies = leads + [ag for ag in agencies if not replace or ag.role != "lead"]
                     inherited = bool(leads) or inherited
                 agencies += others
                 deadlines = field_deadlines or deadlines  # "Thời gian thực hiện:" is the item's own deadline
@@ -202,9 +222,13 @@ class Extractor:
                 return list(by_unit[id(units[i])].deadlines)
         return []
 
-    def _item_fields(self, unit: Unit, units: list[Unit], by_unit: dict) -> tuple | None:
-        """Lead, other agencies and deadlines from the field lines of the nearest item that has them."""
-        for i in _ancestors(unit, units):
+    def _item_fields(self, index: int, units: list[Unit], by_unit: dict) -> tuple | None:
+        """Lead, other agencies, deadlines from the field lines of the nearest item that has them, and whether
+        that item is the task itself.
+
+        The task's own field lines come first ("1. Tổ chức tuyên truyền …" over "- Cơ quan thực hiện: …").
+        """
+        for i in [index] + _ancestors(units[index], units):
             found = [by_unit[id(units[c])] for c in units[i].children]
             found += [by_unit[id(units[g])] for f in found if f.attribute for g in f.unit.children]
             found = [f for f in found if f.attribute]
@@ -212,21 +236,29 @@ class Extractor:
                 leads = [ag for f in found for ag in f.agencies if ag.role == "lead"]
                 others = [ag for f in found for ag in f.agencies if ag.role != "lead"]
                 deadlines = [d for f in found if f.attribute == "deadline" for d in f.deadlines]
-                return leads, others, deadlines
+                return leads, others, deadlines, i == index
         return None
 
-    def _metrics(self, doc_id: str, analysed: list[_Analysed], tasks: list[Task], locator: Locator) -> list[Metric]:
+    def _appendix_figures(self, text: str, paras: list, body_end: int) -> list[tuple[int, object]]:
+        """Figures after the body: appendix tables and footnotes below the signature report results too."""
+        tail = [p for p in paras if p.start >= body_end]
+        with self.nlp.select_pipes(enable=["ketluan_metrics"]):
+            docs = self.nlp.pipe(text[p.start:p.end] for p in tail)
+            return [(p.start, span._.figure) for p, d in zip(tail, docs) for span in d.spans.get("metrics", [])]
+
+    def _metrics(self, doc_id: str, figures: list[tuple[int, object]], tasks: list[Task],
+                 locator: Locator) -> list[Metric]:
+        """Metrics from figures found in paragraphs starting at the given offsets."""
         task_of = {t.start: t.task_id for t in tasks}
         metrics: list[Metric] = []
-        for a in analysed:
-            for f in a.figures:
-                start, end = a.unit.start + f.start, a.unit.start + f.end
-                page, box = locator.locate(start, end)
-                metrics.append(Metric(
-                    metric_id=f"{doc_id}-M{len(metrics) + 1:03d}", text=f.text, value=f.value, total=f.total,
-                    unit=f.unit, percent=f.percent, subject=f.subject, start=start, end=end, page=page, box=box,
-                    task_id=task_of.get(a.unit.start, ""),
-                ))
+        for offset, f in figures:
+            start, end = offset + f.start, offset + f.end
+            page, box = locator.locate(start, end)
+            metrics.append(Metric(
+                metric_id=f"{doc_id}-M{len(metrics) + 1:03d}", text=f.text, value=f.value, total=f.total,
+                unit=f.unit, percent=f.percent, subject=f.subject, start=start, end=end, page=page, box=box,
+                task_id=task_of.get(offset, ""),
+            ))
         return metrics
 
 

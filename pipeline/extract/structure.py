@@ -17,7 +17,8 @@ from .layout import MARKER_RE, Paragraph
 from .lexicon import Lexicon, words_pattern
 
 _ROMAN_RE = re.compile(r"^\s*([IVX]{1,4})\s*[.\-–/]\s*")
-_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)](?!\d)\s*|^\s*\((\d{1,2})\)\s*")
+_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)](?!\d)\s*")
+_PAREN_RE = re.compile(r"^\s*\((\d{1,2})\)\s*")
 _LETTER_RE = re.compile(r"^\s*([a-zđ])\s*\)\s*")
 _DASH_RE = re.compile(r"^\s*([-–—•*])\s*")
 _PLUS_RE = re.compile(r"^\s*(\+)\s*")
@@ -29,7 +30,9 @@ _DATE_LINE_RE = re.compile(
 _NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
                               re.IGNORECASE)
 _NAME_RE = re.compile(r"^(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*$")
-LEVELS = {"roman": 1, "number": 2, "letter": 4, "dash": 5, "plus": 6, "plain": 8}
+OPEN_SENTENCE = 200  # characters: a line this long without final punctuation is a sentence, not a heading
+# "(1)" enumerates inside an item ("b) Các Bộ …, cụ thể: (1) … (2) …"), below its letters, above its dashes
+LEVELS = {"roman": 1, "number": 2, "letter": 4, "paren": 4.5, "dash": 5, "plus": 6, "plain": 8}
 
 
 @dataclass
@@ -37,9 +40,9 @@ class Unit:
     start: int  # span in Document.text (the whole paragraph, marker included)
     end: int
     text: str
-    kind: str  # roman | number | letter | dash | plus | plain
+    kind: str  # roman | number | paren | letter | dash | plus | plain
     label: str  # "II", "1", "2.1", "a", "-", "+", ""
-    level: int
+    level: float
     page: int | None = None
     parent: int | None = None  # index of the enclosing unit
     path: str = ""
@@ -203,7 +206,7 @@ class StructureParser:
                 n = counters[(parent, kind)] = counters.get((parent, kind), 0) + 1
                 label_path = f"{label or '¶'}{n}"
             else:
-                label_path = label
+                label_path = f"({label})" if kind == "paren" else label
             parent_path = units[parent].path if parent is not None else ""
             unit.path = f"{parent_path}.{label_path}" if parent_path else label_path
             roman = next((units[i] for i in stack if units[i].kind == "roman"), None)
@@ -221,15 +224,18 @@ def _join_continuations(text: str, paras: list[Paragraph]) -> list[Paragraph]:
     Text dumps break long paragraphs at arbitrary points: a line that opens in lower case
     ("yêu cầu nộp hồ sơ …"), or in a digit that is no marker after a line left open ("… ngày" /
     "19 tháng 6 năm 2025 …"), or any line after an open enumeration ("… tồn đọng: (i)"), continues
-    the paragraph before it.
+    the paragraph before it. So does a dash line after a long sentence left open: a heading is short, and
+    "… về trật tự xã hội" / "- Cơ quan thường trực …" is one sentence with a dash inside.
     """
     out: list[Paragraph] = []
     for p in paras:
         t = text[p.start:p.end]
-        if out and out[-1].page == p.page and not MARKER_RE.match(t):
+        if out and out[-1].page == p.page:
             prev = text[out[-1].start:out[-1].end].rstrip()
-            if (t[:1].islower() or (t[:1].isdigit() and not re.search(r"[.:;!?]$", prev))
-                    or re.search(r"\((?:[ivx]+|\d{1,2})\)$", prev)):
+            open_end = not re.search(r"[.:;!?]$", prev)
+            if (not MARKER_RE.match(t) and (t[:1].islower() or (t[:1].isdigit() and open_end)
+                                            or re.search(r"\((?:[ivx]+|\d{1,2})\)$", prev))) \
+                    or (open_end and len(prev) >= OPEN_SENTENCE and _DASH_RE.match(t)):
                 out[-1] = Paragraph(out[-1].start, p.end, p.page)
                 continue
         out.append(p)
@@ -237,7 +243,7 @@ def _join_continuations(text: str, paras: list[Paragraph]) -> list[Paragraph]:
 
 
 def _marker(t: str) -> tuple[str, str]:
-    for kind, regex in (("roman", _ROMAN_RE), ("number", _NUMBER_RE), ("letter", _LETTER_RE),
+    for kind, regex in (("roman", _ROMAN_RE), ("number", _NUMBER_RE), ("paren", _PAREN_RE), ("letter", _LETTER_RE),
                         ("dash", _DASH_RE), ("plus", _PLUS_RE)):
         m = regex.match(t)
         if m:
