@@ -20,7 +20,7 @@ help:
 	@echo "make watch    process files dropped into $(INBOX)/ as they arrive (Ctrl-C stops)"
 	@echo "make report   write $(OUT)/report.html with a review page per document"
 	@echo "make test     run the test suite"
-	@echo "make bench    speed: pipeline vs bare tesseract, pages per minute"
+	@echo "make bench    speed: pipeline vs bare tesseract; ketluan query over 10k tasks; report for 1,000 documents"
 	@echo "make eval     accuracy: OCR CER, restoration and extraction on $(SHARED)/docs"
 	@echo "make samples  regenerate the scanned-looking sample PDFs"
 	@echo "make models   retrain the restoration language model and the task classifier"
@@ -57,6 +57,7 @@ test: setup test-deps
 
 bench: setup
 	$(PY) -m pipeline.evaluate.bench --shared $(SHARED) --json $(OUT)/bench.json
+	$(PY) -m pipeline.evaluate.analyst_bench --json $(OUT)/bench_analyst.json
 
 eval: setup
 	$(PY) -m pipeline.evaluate.ocr --shared $(SHARED) --json $(OUT)/eval_ocr.json

@@ -41,6 +41,7 @@ class AgencyRules:
         self.fixed_names = a["fixed_names"]
         self.org_heads = a["org_heads"]
         self.domains = a["domains"]
+        self.domain_heads = a["domain_heads"]
         self.collectives = a["collectives"]
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
@@ -92,7 +93,7 @@ class AgencyRules:
         for key in a:
             a_heads.append([{"ORTH": t} for t in tokenize(key)])
         phrases: list[str] = []
-        for head in ["Bộ", "Sở", "Phòng"]:
+        for head in self.domain_heads:
             phrases += [f"{head} {d}" for d in self.domains]
             phrases += [f"{head} {k}" for k in a if "&" in k or k.isupper() and len(k) > 3]
         patterns = [{"label": "AGENCY", "pattern": p} for p in a_heads]
