@@ -66,7 +66,11 @@ def watch(
     results: list[BatchResult] = []
     log.info("watching %s → %s (files settle for %.0f s); Ctrl-C to stop", config.inbox, config.out, settle)
     while not stop.is_set():
-        ready = state.ready(discover(config), time.monotonic(), settle)
+        try:
+            ready = state.ready(discover(config), time.monotonic(), settle)
+        except FileNotFoundError:  # a network share that went away: wait for it to come back
+            log.warning("inbox %s not reachable; retrying", config.inbox)
+            ready = []
         if ready:
             log.info("%d new or changed file(s)", len(ready))
             result = run_batch(config, ready, models)

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
-from unidecode import unidecode
 
 from ..config import Config
 from ..model import Document

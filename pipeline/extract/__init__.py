@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Agency, Deadline, Document, Metric, Task
+from ..provenance import Locator
 from .agencies import AgencyRules
-from .layout import MARKER, MARKER_RE, Locator, paragraphs
+from .layout import MARKER, MARKER_RE, paragraphs
 from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
 from .structure import Structure, StructureParser, Unit

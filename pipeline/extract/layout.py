@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass
 
 from ..model import Document, Line
-from ..provenance import Locator, TextMap
+from ..provenance import TextMap
 
 # item markers of Decree 30 layouts: "I.", "II-", "1.", "1.2.", "(3)", "a)", "-", "+"
 MARKER = r"[IVX]{1,4}\s*[.\-–/]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|\(\d{1,2}\)|[a-zđ]\s*\)|[-–—•+*]"

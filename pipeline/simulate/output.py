@@ -6,7 +6,6 @@ Every file is written to a temporary name beside the target and moved into place
 from __future__ import annotations
 
 import io
-import uuid
 import zlib
 from pathlib import Path
 
