@@ -82,7 +82,7 @@ def build_report(out: Path, as_of: dt.date | None = None, workers: int | None = 
     path = out / "report.html"
     atomic_write_text(path, _environment().get_template("report.html").render(**context))
     seconds = time.perf_counter() - started
-    log.info("report: %d documents, %d review pages in %.1f s → %s", len(context["documents"]), len(ok_ids),
+    log.debug("report: %d documents, %d review pages in %.1f s → %s", len(context["documents"]), len(ok_ids),
              seconds, path)
     return ReportResult(path, len(context["documents"]), len(ok_ids), seconds)
 
