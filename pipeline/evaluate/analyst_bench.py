@@ -95,19 +95,22 @@ def synthetic_out(out: Path, tasks: int | None = None, documents: int | None = N
     return out
 
 
-def time_query(sql: str, out: Path, repeats: int = 5) -> float:
-    """Median seconds of a fresh ``ketluan query`` process."""
+def median_seconds(command: list[str], repeats: int = 5) -> float:
+    """Median wall time of a fresh process running ``command``."""
     runs = []
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pipeline.cli", "query", sql, "--out", str(out), "--format", "csv"],
-                       check=True, capture_output=True, cwd=REPO_ROOT)
+        subprocess.run(command, check=True, capture_output=True, cwd=REPO_ROOT)
         runs.append(time.perf_counter() - started)
     return statistics.median(runs)
 
 
-def time_pandas_baseline(out: Path, repeats: int = 5) -> float:
-    """Median seconds of a fresh Python reading the CSVs with pandas and answering the first question."""
+def time_query(sql: str, out: Path) -> float:
+    return median_seconds([sys.executable, "-m", "pipeline.cli", "query", sql, "--out", str(out), "--format", "csv"])
+
+
+def time_pandas_baseline(out: Path) -> float:
+    """A fresh Python reading the CSVs with pandas and answering the first question."""
     script = (
         "import pandas as pd, sys; out = sys.argv[1]; "
         "t = pd.read_csv(out + '/tasks.csv', encoding='utf-8-sig', parse_dates=['deadline']); "
@@ -116,12 +119,7 @@ def time_pandas_baseline(out: Path, repeats: int = 5) -> float:
         "d = m[(m.deadline >= '2025-06-01') & (m.deadline <= '2025-07-01')]; "
         "print(d.groupby('agency').size().sort_values(ascending=False))"
     )
-    runs = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", script, str(out)], check=True, capture_output=True)
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
+    return median_seconds([sys.executable, "-c", script, str(out)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,27 +48,23 @@ class SyllableTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        pos = 0
-        for m in self.token_re.finditer(text):
-            gap = text[pos:m.start()]
-            if gap:
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
-            words.append(m.group(0))
-            spaces.append(False)
-            pos = m.end()
-        gap = text[pos:]
-        if gap:
-            if words and gap[0] == " ":
+
+        def add_gap(gap: str) -> None:
+            # one space after a token is its trailing whitespace; anything else is a token of its own
+            if gap and words and gap[0] == " ":
                 spaces[-1] = True
                 gap = gap[1:]
             if gap:
                 words.append(gap)
                 spaces.append(False)
+
+        pos = 0
+        for m in self.token_re.finditer(text):
+            add_gap(text[pos:m.start()])
+            words.append(m.group(0))
+            spaces.append(False)
+            pos = m.end()
+        add_gap(text[pos:])
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def to_bytes(self, **kwargs) -> bytes:

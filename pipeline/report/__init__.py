@@ -97,7 +97,10 @@ def write_review_pages(out: Path, doc_ids: list[str]) -> None:
 
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.globals["inline"] = lambda name: Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+    # styles and scripts inlined into every page: read once, not once per review page
+    assets = {p.name: Markup(p.read_text(encoding="utf-8"))
+              for p in TEMPLATES.iterdir() if p.suffix in (".css", ".js")}
+    env.globals["inline"] = assets.__getitem__
     return env
 
 
