@@ -131,7 +131,7 @@ def test_red_seal_and_blue_signature_go_and_the_black_text_under_them_stays():
     assert cer(reference, ocr(out)) < cer(reference, ocr(stamped))
 
 
-@pytest.mark.parametrize("angle", [1.5, -1.5])
+@pytest.mark.parametrize("angle", [3.5, -3.5])
 def test_skewed_page_is_straightened_to_within_a_third_of_a_degree(angle):
     rgb, _ = render(wrap(PARAGRAPH * 3), height=2600)
     # PIL turns counter-clockwise for a positive angle; clean_page reports clockwise skew.
@@ -142,6 +142,18 @@ def test_skewed_page_is_straightened_to_within_a_third_of_a_degree(angle):
     assert result.rotation == 0
     assert abs(result.skew + angle) <= 0.3
     assert abs(skew_of(result.image)) <= 0.3
+
+
+def test_slight_skew_is_left_to_tesseract_and_read_as_well_as_straight_text():
+    lines = wrap(PARAGRAPH * 3)
+    rgb, _ = render(lines, height=2600)
+    tilted = np.asarray(Image.fromarray(rgb).rotate(1.5, resample=Image.BICUBIC, fillcolor="white"))
+
+    result = clean_page(tilted, DPI)
+
+    assert result.skew == 0.0
+    assert np.array_equal(result.image, cv2.cvtColor(tilted, cv2.COLOR_RGB2GRAY))
+    assert cer(" ".join(lines), ocr(result.image)) < 0.01
 
 
 def test_upside_down_page_is_detected_and_turned():
