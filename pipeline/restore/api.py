@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,18 @@ class OcrParams:
 
 
 @dataclass
+class CacheParams:
+    """Document cache for garbled text: a second decoding pass in which a word that the first
+    pass restored confidently elsewhere in the document gets a channel bonus (names and
+    recurring terms are garbled differently each time they occur). Tuned on the official
+    development documents only: garbled syllable accuracy 97.10% -> 97.42%, CER 1.99% -> 1.91%
+    (weight 0.5-1.0 all help; 2.0 hurts)."""
+
+    weight: float = 0.7  # bonus (natural log) per log(1 + other confident occurrences); 0 turns it off
+    min_conf: float = 0.75  # first-pass confidence from which an occurrence counts
+
+
+@dataclass
 class RestoreModel:
     """Everything restore needs, loaded once and passed around (no module-level state)."""
 
@@ -60,6 +73,7 @@ class RestoreModel:
     tokenizer: Tokenizer
     garble: GarbleChannel | None = None
     ocr: OcrParams = field(default_factory=OcrParams)
+    cache: CacheParams = field(default_factory=CacheParams)
     max_candidates: int = 12  # stripped tokens: the most frequent accented forms of a skeleton
     load_seconds: float = 0.0
     path: str = ""
@@ -226,6 +240,14 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
             d = decode(lm, cands[lo:hi], seg[lo:hi], chan[lo:hi])
             choice[lo:hi] = d.choice
             confidence[lo:hi] = d.confidence
+        garbled = [p for p, ti in enumerate(tok_at)
+                   if ti >= 0 and len(cands[p]) > 1 and line_modes[tokens[ti].line] == "garbled"]
+        if garbled and model.cache.weight:
+            chan = _with_document_cache(cands, chan, choice, confidence, tok_at, garbled, model.cache)
+            for lo, hi in _blocks(cands, seg_ids):
+                d = decode(lm, cands[lo:hi], seg[lo:hi], chan[lo:hi])
+                choice[lo:hi] = d.choice
+                confidence[lo:hi] = d.confidence
 
     changes: list[Change] = []
     for p, ti in enumerate(tok_at):
@@ -256,6 +278,20 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
         if new != t.text:
             changes.append(Change(t.start, t.end, t.text, new, score))
     return Restoration(text=_apply(text, changes), mode=doc_mode, changes=changes)
+
+
+def _with_document_cache(cands, chan, choice, confidence, tok_at, garbled, params: CacheParams):
+    """Channel scores of the garbled positions plus the cache bonus of each candidate."""
+    sure = [p for p, ti in enumerate(tok_at) if ti >= 0 and confidence[p] >= params.min_conf]
+    counts = Counter(int(cands[p][choice[p]]) for p in sure)
+    out = list(chan)
+    for p in garbled:
+        others = np.array([counts[int(w)] for w in cands[p]], dtype=np.float32)
+        if confidence[p] >= params.min_conf:
+            others[choice[p]] -= 1  # a position does not vouch for itself
+        base = chan[p] if chan[p] is not None else np.zeros(len(cands[p]), np.float32)
+        out[p] = base + params.weight * np.log1p(others)
+    return out
 
 
 def _retokenize_garbled(text: str, lines: list[str], tokens: list[Token], line_modes: list[str],
