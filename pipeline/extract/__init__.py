@@ -14,7 +14,7 @@ from pathlib import Path
 from ..model import Agency, Deadline, Document, Metric, Task
 from ..provenance import Locator
 from .agencies import AgencyRules
-from .layout import MARKER, MARKER_RE, paragraphs
+from .layout import MARKER, MARKER_RE, flowed, paragraphs
 from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
 from .structure import Structure, StructureParser, Unit
@@ -27,7 +27,7 @@ TASK_THRESHOLD = 0.5
 def classifier_text(unit: Unit, units: list[Unit]) -> str:
     """What the task classifier reads: the paragraph, then its head and section as context."""
     head = units[unit.parent].text[:150] if unit.parent is not None else ""
-    return f"{unit.text[:400]} ¦ {head} ¦ {unit.section[:100]}"
+    return flowed(f"{unit.text[:400]} ¦ {head} ¦ {unit.section[:100]}")
 
 
 @dataclass
@@ -55,8 +55,9 @@ class Extractor:
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
         self.purpose_heading = re.compile(rf"(?i)^\s*(?:{MARKER})?\s*(?:{words_pattern(s['purpose_headings'])})")
         marker = rf"^\s*(?:{MARKER})?\s*"
+        qualifiers = rf"(?:\s+(?:{words_pattern(s['attribute_qualifiers'])}))*"
         self.attribute_res = {
-            kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)})\s*:")
+            kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)}){qualifiers}\s*:")
             for kind, labels in s["attribute_labels"].items()
         }
         self.task_label_re = re.compile(rf"(?i){marker}(?:{words_pattern(s['task_labels'])})\s*:\s*")
@@ -89,12 +90,13 @@ class Extractor:
         first_item = next((u.start for u in st.units if u.kind in ("roman", "number")),
                           next((u.start for u in st.units if u.kind != "plain"), None))
         for unit, attr in zip(st.units, attributes):
-            d = self.nlp.make_doc(unit.text)
+            d = self.nlp.make_doc(flowed(unit.text))
             d.user_data["doc_date"] = st.doc_date
             if attr == "deadline":
                 d.user_data["bare_kind"] = "by"
             docs.append(d)
         out: list[_Analysed] = []
+        field_lines = self._field_lines(st.units, attributes)
         for unit, attr, d in zip(st.units, attributes, self.nlp.pipe(docs)):
             # the agencies of a field line take the line's role: "- Đơn vị phối hợp: Sở A, Sở B"
             forced = attr if attr in ("lead", "cooperate") else None
@@ -110,7 +112,7 @@ class Extractor:
                 deadlines.append(Deadline(dl.text, dl.kind, dl.start, dl.end, dl.granularity,
                                           unit.start + dl.span_start, unit.start + dl.span_end))
             figures = [span._.figure for span in d.spans.get("metrics", [])]
-            fielded = self._has_fields(unit, st.units, attributes)
+            fielded = self._has_fields(unit, st.units, attributes, field_lines, len(out))
             score = 0.0 if attr else self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines))
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
@@ -123,12 +125,31 @@ class Extractor:
                     a.task_score = (a.task_score + cdoc.cats.get(TASK_LABEL, 0.0)) / 2
         return out
 
-    def _has_fields(self, unit: Unit, units: list[Unit], attributes: list[str | None]) -> bool:
+    def _field_lines(self, units: list[Unit], attributes: list[str | None]) -> dict[int, list[int]]:
+        """The item each field line describes: its parent ("a) Nghị định …" over "- Cơ quan chủ trì: …"), or the
+        sibling item right before its run of field lines ("- Tổ chức tập huấn …" / "Đơn vị chủ trì: …" /
+        "Thời gian thực hiện: …", the field lines not indented under it)."""
+        owners: dict[int, list[int]] = {}
+        for k, attr in enumerate(attributes):
+            if attr is None:
+                continue
+            parent = units[k].parent
+            siblings = units[parent].children if parent is not None else \
+                [i for i, u in enumerate(units) if u.parent is None]
+            before = [i for i in siblings if i < k]
+            while before and attributes[before[-1]] is not None:
+                before.pop()
+            owner = before[-1] if before and not self.task_label_re.match(units[before[-1]].text) else parent
+            if owner is not None:
+                owners.setdefault(owner, []).append(k)
+        return owners
+
+    def _has_fields(self, unit: Unit, units: list[Unit], attributes: list[str | None],
+                    field_lines: dict[int, list[int]], index: int) -> bool:
         """A plan row: the item's own lines give its lead or deadline ("a) Nghị định …" over "- Cơ quan chủ trì: …"),
-        and no line below it states the task or heads sub-tasks."""
-        children = unit.children
-        return (any(attributes[c] in ("lead", "deadline") for c in children)
-                and not any(self.task_label_re.match(units[c].text) or units[c].is_head for c in children))
+        and every line below it is a field line."""
+        return (any(attributes[c] in ("lead", "deadline") for c in field_lines.get(index, []))
+                and all(attributes[c] is not None for c in unit.children))
 
     def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency], first_item: int | None,
                     has_fields: bool = False, has_deadline: bool = False) -> float:
@@ -136,6 +157,8 @@ class Extractor:
         body = self.task_label_re.sub("", unit.text, count=1)
         if unit.is_head or unit.kind == "roman" or len(body) < 15 or body.rstrip().endswith(":"):
             return 0.0
+        if re.fullmatch(r"\s*[“\"«][^“”\"«»]*[”\"»]\W*", body):
+            return 0.0  # a quoted slogan or theme ("“Lập thành tích chào mừng …”.") orders nothing
         if has_fields and not self.purpose_heading.match(unit.section):
             return 1.0
         # cue words inside names ("Sở Xây dựng") do not count
@@ -183,6 +206,7 @@ class Extractor:
     def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], locator: Locator) -> list[Task]:
         tasks: list[Task] = []
         by_unit = {id(a.unit): a for a in analysed}
+        field_lines = self._field_lines(st.units, [a.attribute for a in analysed])
         for index, a in enumerate(analysed):
             if a.task_score < TASK_THRESHOLD:
                 continue
@@ -193,19 +217,20 @@ class Extractor:
                 for i in _ancestors(unit, st.units):
                     head = by_unit[id(st.units[i])]
                     leads = [ag for ag in head.agencies if ag.role == "lead"]
-                    # a head: "1. Bộ Tài chính:", or an item that only names its actors above its parts
-                    # ("1. Bộ trưởng các Bộ, Chủ tịch Ủy ban nhân dân các tỉnh" over a), b), c))
-                    if leads and (st.units[i].is_head or head.task_score < TASK_THRESHOLD):
+                    # a head: "1. Bộ Tài chính:", an item that only names its actors above its parts
+                    # ("1. Bộ trưởng các Bộ, Chủ tịch Ủy ban nhân dân các tỉnh" over a), b), c)), or an item that is
+                    # a task itself and whose bullets go on with the same actor's work
+                    if leads:
                         agencies = leads + agencies
                         inherited = True
                         break
             deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, by_unit)
-            fields = self._item_fields(index, st.units, by_unit)
+            fields = self._item_fields(index, st.units, by_unit, field_lines)
             if fields is not None:
-                leads, others, field_deadlines, own = fields
-                # the task's own "Cơ quan thực hiện:" line names its lead more exactly than its text
-                # ("…, các cơ quan, đơn vị tổ chức tuyên truyền" over "- Cơ quan thực hiện: Sở Tư pháp; …")
-                replace = inherited or (own and bool(leads))
+                leads, others, field_deadlines = fields
+                # a "Cơ quan thực hiện:" line (the task's own or its item's) names the lead more exactly than the
+                # text ("…, các cơ quan, đơn vị tổ chức tuyên truyền" over "- Cơ quan thực hiện: Sở Tư pháp; …")
+                replace = inherited or bool(leads)
                 if replace or not any(ag.role == "lead" for ag in agencies):
                     agencies = leads + [ag for ag in agencies if not replace or ag.role != "lead"]
                     inherited = bool(leads) or inherited
@@ -227,28 +252,28 @@ class Extractor:
                 return list(by_unit[id(units[i])].deadlines)
         return []
 
-    def _item_fields(self, index: int, units: list[Unit], by_unit: dict) -> tuple | None:
-        """Lead, other agencies, deadlines from the field lines of the nearest item that has them, and whether
-        that item is the task itself.
+    def _item_fields(self, index: int, units: list[Unit], by_unit: dict,
+                     field_lines: dict[int, list[int]]) -> tuple | None:
+        """Lead, other agencies, deadlines from the field lines of the nearest item that has them.
 
         The task's own field lines come first ("1. Tổ chức tuyên truyền …" over "- Cơ quan thực hiện: …").
         """
         for i in [index] + _ancestors(units[index], units):
-            found = [by_unit[id(units[c])] for c in units[i].children]
+            found = [by_unit[id(units[c])] for c in field_lines.get(i, [])]
             found += [by_unit[id(units[g])] for f in found if f.attribute for g in f.unit.children]
             found = [f for f in found if f.attribute]
             if found:
                 leads = [ag for f in found for ag in f.agencies if ag.role == "lead"]
                 others = [ag for f in found for ag in f.agencies if ag.role != "lead"]
                 deadlines = [d for f in found if f.attribute == "deadline" for d in f.deadlines]
-                return leads, others, deadlines, i == index
+                return leads, others, deadlines
         return None
 
     def _appendix_figures(self, text: str, paras: list, body_end: int) -> list[tuple[int, object]]:
         """Figures after the body: appendix tables and footnotes below the signature report results too."""
         tail = [p for p in paras if p.start >= body_end]
         with self.nlp.select_pipes(enable=["ketluan_metrics"]):
-            docs = self.nlp.pipe(text[p.start:p.end] for p in tail)
+            docs = self.nlp.pipe(flowed(text[p.start:p.end]) for p in tail)
             return [(p.start, span._.figure) for p, d in zip(tail, docs) for span in d.spans.get("metrics", [])]
 
     def _metrics(self, doc_id: str, figures: list[tuple[int, object]], tasks: list[Task],

@@ -48,13 +48,19 @@ class AgencyRules:
         admin = f"(?i:{words_pattern(self.admin_units)})"
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
-            rf"(?:\s+(?:các\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?:\s+trực\s+thuộc\s+Trung\s+ương)?"
+            rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
             rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
+        # "các Sở, ngành" + ", đơn vị", "các cơ quan, đơn vị" + ", địa phương, doanh nghiệp", + " và địa phương"
+        predicate = words_pattern(lexicon.structure["directive_cues"] + a["lead_after"] + a["fronted_clauses"]
+                                  + a["cooperate_before"] + a["report_before"] + ["và", "có liên quan", "liên quan"])
+        self.collective_more_re = re.compile(
+            rf"(?:\s*,\s*|\s+và\s+)(?i:{words_pattern(a['collective_nouns'])})(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w))")
+        self.possessive_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['possessive_before'])})\s*$", re.IGNORECASE)
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:{admin})(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc\s+Trung\s+ương|\s+{_NAME})?")
+                                             rf"(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương)|\s+{_NAME})?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
         self.central_cities = a["central_cities"]
@@ -64,7 +70,7 @@ class AgencyRules:
         self.place_list_re = re.compile(rf"(?<!\w)(?:[Cc]ác\s+)?(?i:{units})\s+({place}(?:\s*(?:,|và)\s*{place})*)")
         self.place_name_re = re.compile(place)
         # "Ủy ban nhân dân các tỉnh, thành phố (trực thuộc Trung ương): Tuyên Quang, Huế"
-        self.places_of_re = re.compile(rf"^(.*?)\s*\bcác\s+(?:{units})(?:\s*,\s*(?:{units}))*(?:\s+trực\s+thuộc\s+Trung\s+ương)?$",
+        self.places_of_re = re.compile(rf"^(.*?)\s*\bcác\s+(?:{units})(?:\s*,\s*(?:{units}))*(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?$",
                                        re.IGNORECASE)
         self.place_items_re = re.compile(rf"\s*:\s*({place}(?:\s*(?:,|và)\s*{place})*)")
         self.named_heads = {h.lower() for h in a["named_heads"]}
@@ -83,6 +89,9 @@ class AgencyRules:
         # between "Giao"/"Đề nghị" and the agencies it names: nothing but titles and list glue
         self.object_filler = re.compile(rf"^{filler}$", re.IGNORECASE)
         self.bare_heads = {h.lower() for h in a["bare_heads"]}
+        self.leader_collectives = {" ".join(k.lower().split()): v for k, v in a["leader_collectives"].items()}
+        self.leader_collective_re = re.compile(rf"(?<!\w)(?:{words_pattern(list(a['leader_collectives']))})(?!\w)",
+                                               re.IGNORECASE)
         self.abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(self.abbr, key=len, reverse=True))
                                   + r")(?![\w&])")
 
@@ -119,6 +128,8 @@ class AgencyRules:
         """End of the mention once the administrative unit and proper name after it are taken in."""
         written = text[start:end]
         if written.lower().startswith("các "):
+            while m := self.collective_more_re.match(text, end):
+                end = m.end()
             m = self.related_re.match(text, end)  # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố"
             end = m.end() if m else end
             m = self.collective_tail_re.match(text, end)
@@ -176,6 +187,11 @@ class AgencyRules:
                  f"{body} {self._unit_of(n.group(0))} {n.group(0)}".strip())
                 for n in self.place_name_re.finditer(items.group(1))]
 
+    def leader_groups(self, text: str) -> list[tuple[int, int, str]]:
+        """ "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ": one collective, named by its heads."""
+        return [(m.start(), m.end(), self.leader_collectives[" ".join(m.group(0).lower().split())])
+                for m in self.leader_collective_re.finditer(text)]
+
     def place_actors(self, text: str) -> list[tuple[int, int, str]]:
         """Provinces and cities written as such ("Các tỉnh Nghệ An, Quảng Ngãi"): candidates to act."""
         out = []
@@ -194,14 +210,22 @@ class AgencyRules:
         if name.isupper():
             name = self._recase(name)
         name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
-        if name.lower().startswith("các ") or name.lower().startswith("mỗi "):
-            return name[0].lower() + name[1:]
-        for unit in self.admin_units:
-            name = re.sub(rf"(?<=\s){unit.title()}$|(?<=\s){unit.capitalize()}$", unit, name)
-        # "Ủy ban nhân dân tỉnh" in a document about one province: name it
+        collective = name.lower().startswith("các ") or name.lower().startswith("mỗi ")
+        if collective:
+            name = name[0].lower() + name[1:]
+        else:
+            for unit in self.admin_units:
+                name = re.sub(rf"(?<=\s){unit.title()}$|(?<=\s){unit.capitalize()}$", unit, name)
+        # "Ủy ban nhân dân tỉnh", "các tổ chức chính trị - xã hội tỉnh" in a document about one province: name it;
+        # "Ủy ban nhân dân cấp xã", "các tỉnh, thành phố" name a level or a list, no one place
         for unit in sorted(self.admin_units, key=len, reverse=True):
-            if re.search(rf"(?i)\b{unit}$", name) and places.get(unit.lower()):
+            # a collective is kept as written: only its lower-case "tỉnh" is resolved, not "Thành phố" (the City)
+            if re.search(rf"{'' if collective else '(?i)'}(?<!các )(?<!cấp )(?<!,)(?<!, )(?<!\w){unit}$", name) \
+                    and places.get(unit.lower()) \
+                    and not re.fullmatch(rf"(?i)(?:các|mỗi)\s+{unit}", name):
                 return f"{name} {places[unit.lower()]}"
+        if collective:
+            return name
         for committee, unit in self.party_committees.items():
             if name.lower().endswith(committee.lower()) and places.get(unit):
                 return f"{name} {places[unit]}"
@@ -246,6 +270,8 @@ class AgencyRules:
         for s, e in sorted(others, reverse=True):  # earlier names in a list do not hide the subject
             before = before[: s - clause_start] + before[e - clause_start:]
         after = text[end:end + 40]
+        if self.possessive_re.search(before):
+            return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị"
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
                             ("lead", self.lead_before)):

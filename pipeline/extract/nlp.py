@@ -111,6 +111,11 @@ def make_agency_component(nlp: Language, name: str):
                 if piece is not None:
                     piece._.canonical = canonical
                     spans.append(piece)
+        for s, e, canonical in rules.leader_groups(text):
+            group = doc.char_span(s, e, label="AGENCY", alignment_mode="expand")
+            if group is not None:
+                group._.canonical = canonical
+                spans.append(group)
         spans = _split_places(doc, rules, _merge_adjacent(doc, filter_spans(spans)))
         spans = [s for s in spans if s._.canonical is not None or not rules.is_bare_head(s.text)]
         taken = {i for s in spans for i in range(s.start, s.end)}

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .layout import MARKER_RE, Paragraph
+from .layout import LETTER, MARKER_RE, NUMBER, ROMAN, Paragraph, roman_label
 from .lexicon import Lexicon, words_pattern
 
-_ROMAN_RE = re.compile(r"^\s*([IVX]{1,4})\s*[.\-–/]\s*")
-_NUMBER_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)](?!\d)\s*")
+_ROMAN_RE = re.compile(rf"^\s*({ROMAN})\s*[.\-–/]?\s*")
+_NUMBER_RE = re.compile(rf"^\s*({NUMBER})(?:\s*[.)]|-)\s*")
 _PAREN_RE = re.compile(r"^\s*\((\d{1,2})\)\s*")
-_LETTER_RE = re.compile(r"^\s*([a-zđ])\s*\)\s*")
+_LETTER_RE = re.compile(rf"^\s*({LETTER})\s*\)\s*")
 _DASH_RE = re.compile(r"^\s*([-–—•*])\s*")
 _PLUS_RE = re.compile(r"^\s*(\+)\s*")
 _DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*[A-ZĐ][\w&Đđ./\-]*)")
@@ -187,9 +187,12 @@ class StructureParser:
         units: list[Unit] = []
         stack: list[int] = []
         counters: dict[tuple[int | None, str], int] = {}
+        section: str | None = None  # the numeral of the last Roman heading
         for p in paras:
             t = text[p.start:p.end]
             kind, label = _marker(t)
+            if kind == "roman":
+                label = section = roman_label(label, section)
             level = LEVELS[kind]
             if kind == "number" and "." in label:
                 level = 2 + label.count(".")
@@ -248,7 +251,7 @@ def _marker(t: str) -> tuple[str, str]:
         m = regex.match(t)
         if m:
             label = next((g for g in m.groups() if g), "")
-            if kind == "roman" and not re.match(r"^\s*[IVX]+\s*[.\-–/]\s*\S", t):
+            if kind == "roman" and not t[m.end():].strip():
                 continue
-            return kind, ("-" if kind == "dash" else label)
+            return kind, ("-" if kind == "dash" else label.lower() if kind == "letter" else label)
     return "plain", ""

@@ -69,7 +69,9 @@ class TemporalNormaliser:
             re.IGNORECASE,
         )
         self.programme_re = re.compile(rf"(?:{words_pattern(t['not_deadline_before'])})", re.IGNORECASE)
-        self.onward_re = re.compile(r"\s*và\s+các\s+năm\s+(?:tiếp\s+theo|sau)", re.IGNORECASE)
+        self.onward_re = re.compile(r"\s*và\s+(?:các|những)\s+năm\s+(?:tiếp\s+theo|sau)", re.IGNORECASE)
+        self.plan_re = re.compile(rf"(?<!\w)(?:{words_pattern(t['not_recurring_after'])})(?!\w)[^,;:.()]{{0,60}}$",
+                                  re.IGNORECASE)
 
     # --- atoms -------------------------------------------------------------------------------
     def _atom(self, m: re.Match, doc_date: date | None) -> _Atom | None:
@@ -135,6 +137,8 @@ class TemporalNormaliser:
         taken: list[tuple[int, int]] = []
         for m in self.recurring_re.finditer(text):
             words = m.group(0).lower()
+            if words.startswith(("hằng", "hàng")) and self.plan_re.search(text, 0, m.start()):
+                continue  # "dự toán ngân sách nhà nước hằng năm": the budget's name
             gran = next((v for k, v in sorted(self.periods.items(), key=lambda kv: -len(kv[0])) if words.endswith(k)), "")
             found.append(Deadline(m.group(0), "recurring", None, None, gran, m.start(), m.end()))
             taken.append((m.start(), m.end()))
@@ -159,8 +163,8 @@ class TemporalNormaliser:
                 elif "nay" in m_from.group(0).lower() and atom.last:
                     # "từ nay đến hết năm 2025": the atom is the end, the start is the document date
                     deadline = self._make(text, start_pos, atom.end, "from_to", doc_date, atom.last, atom.granularity)
-                else:
-                    deadline = self._make(text, start_pos, atom.end, "from_to", atom.first, atom.last, atom.granularity)
+                else:  # "Từ 01/7/2025": open-ended
+                    deadline = self._make(text, start_pos, atom.end, "from_to", atom.first, None, atom.granularity)
             elif self.period_re.search(before) and atom.granularity == "year" and atom.first != atom.last:
                 clause = re.split(r"[;:.()]", text[max(0, atom.start - 80): atom.start])[-1]
                 if not self.programme_re.search(clause):
