@@ -75,17 +75,19 @@ class Extractor:
         st = self.structure.parse(text, paras)
         doc.metadata = {k: v for k, v in st.metadata.items() if v}
         places = self.agencies.places(text)
-        analysed = self._analyse(text, st, places)
+        attributes = [self.attribute(u) for u in st.units]
+        field_lines = self._field_lines(st.units, attributes)
+        analysed = self._analyse(text, st, places, attributes, field_lines)
         locator = Locator(doc)
-        doc.tasks = self._tasks(doc.doc_id, st, analysed, locator)
+        doc.tasks = self._tasks(doc.doc_id, st, analysed, field_lines, locator)
         figures = [(a.unit.start, f) for a in analysed for f in a.figures]
         figures += self._appendix_figures(text, paras, st.body_end)
         doc.metrics = self._metrics(doc.doc_id, figures, doc.tasks, locator)
 
     # --- one spaCy pass over the body's paragraphs -------------------------------------------
-    def _analyse(self, text: str, st: Structure, places: dict[str, str]) -> list[_Analysed]:
+    def _analyse(self, text: str, st: Structure, places: dict[str, str], attributes: list[str | None],
+                 field_lines: dict[int, list[int]]) -> list[_Analysed]:
         docs = []
-        attributes = [self.attribute(u) for u in st.units]
         # the first numbered item; dashes before it list the addressees ("Thủ tướng Chính phủ điện: - Bộ trưởng …")
         first_item = next((u.start for u in st.units if u.kind in ("roman", "number")),
                           next((u.start for u in st.units if u.kind != "plain"), None))
@@ -96,7 +98,6 @@ class Extractor:
                 d.user_data["bare_kind"] = "by"
             docs.append(d)
         out: list[_Analysed] = []
-        field_lines = self._field_lines(st.units, attributes)
         for unit, attr, d in zip(st.units, attributes, self.nlp.pipe(docs)):
             # the agencies of a field line take the line's role: "- Đơn vị phối hợp: Sở A, Sở B"
             forced = attr if attr in ("lead", "cooperate") else None
@@ -203,10 +204,10 @@ class Extractor:
         return min(0.99, max(0.01, score))
 
     # --- tables' records ---------------------------------------------------------------------
-    def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], locator: Locator) -> list[Task]:
+    def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], field_lines: dict[int, list[int]],
+               locator: Locator) -> list[Task]:
         tasks: list[Task] = []
         by_unit = {id(a.unit): a for a in analysed}
-        field_lines = self._field_lines(st.units, [a.attribute for a in analysed])
         for index, a in enumerate(analysed):
             if a.task_score < TASK_THRESHOLD:
                 continue

@@ -245,6 +245,8 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
         if garbled and model.cache.weight:
             chan = _with_document_cache(cands, chan, choice, confidence, tok_at, garbled, model.cache)
             for lo, hi in _blocks(cands, seg_ids):
+                if not any(lo <= p < hi for p in garbled):
+                    continue  # nothing garbled in this block: the first pass stands
                 d = decode(lm, cands[lo:hi], seg[lo:hi], chan[lo:hi])
                 choice[lo:hi] = d.choice
                 confidence[lo:hi] = d.confidence
