@@ -240,6 +240,15 @@ def test_garble_channel_candidates(model):
         assert res is not None and true in res[2], (ocr, true)
 
 
+def test_channel_adapts_to_the_document(model):
+    # a document whose font writes "năm" as "nim" makes "vin" a likely writing of "văn"
+    adapted = model.garble.adapted([("nim", "năm")] * 20 + [("khin", "khăn")] * 5, weight=10)
+    before, after = model.garble.logprobs(["văn"], "vin")[0], adapted.logprobs(["văn"], "vin")[0]
+    assert after > before + 2
+    assert adapted.candidates("vin")[2][0] == "văn"
+    assert model.garble.candidates("vin")[2][0] != "văn"  # the adapted channel is a new object
+
+
 def test_garbled_tokens_stay_whole(model):
     toks = model.tokenizer.tokenize_garbled_line("ti€u chi/xa x4 (¢6) 1534-KL/TU 18/30 chi?c", 0, 0)
     texts = [t.text for t in toks]

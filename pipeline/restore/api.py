@@ -65,6 +65,16 @@ class CacheParams:
 
 
 @dataclass
+class AdaptParams:
+    """Channel adaptation for garbled text: the letter emissions of the words the first pass
+    restored confidently are added to the English-OCR channel before the second pass, so that a
+    document's own habits (its font writes ă as "i", ề as "&") count for its other words."""
+
+    weight: float = 10.0  # count added per aligned letter; 0 turns it off
+    min_conf: float = 0.8  # first-pass confidence from which a word teaches the channel
+
+
+@dataclass
 class RestoreModel:
     """Everything restore needs, loaded once and passed around (no module-level state)."""
 
@@ -74,6 +84,7 @@ class RestoreModel:
     garble: GarbleChannel | None = None
     ocr: OcrParams = field(default_factory=OcrParams)
     cache: CacheParams = field(default_factory=CacheParams)
+    adapt: AdaptParams = field(default_factory=AdaptParams)
     max_candidates: int = 12  # stripped tokens: the most frequent accented forms of a skeleton
     load_seconds: float = 0.0
     path: str = ""
@@ -242,8 +253,12 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
             confidence[lo:hi] = d.confidence
         garbled = [p for p, ti in enumerate(tok_at)
                    if ti >= 0 and len(cands[p]) > 1 and line_modes[tokens[ti].line] == "garbled"]
-        if garbled and model.cache.weight:
-            chan = _with_document_cache(cands, chan, choice, confidence, tok_at, garbled, model.cache)
+        if garbled and (model.cache.weight or model.adapt.weight):
+            chosen = np.array([int(c[k]) for c, k in zip(cands, choice)], dtype=np.int64)
+            if model.adapt.weight and model.garble is not None:
+                _adapt_candidates(model, tokens, tok_at, garbled, cands, chan, cand_text, choice, confidence)
+            if model.cache.weight:
+                chan = _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, model.cache)
             for lo, hi in _blocks(cands, seg_ids):
                 if not any(lo <= p < hi for p in garbled):
                     continue  # nothing garbled in this block: the first pass stands
@@ -282,17 +297,32 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
     return Restoration(text=_apply(text, changes), mode=doc_mode, changes=changes)
 
 
-def _with_document_cache(cands, chan, choice, confidence, tok_at, garbled, params: CacheParams):
-    """Channel scores of the garbled positions plus the cache bonus of each candidate."""
+def _adapt_candidates(model: RestoreModel, tokens, tok_at, garbled, cands, chan, cand_text, choice, confidence) -> None:
+    """Candidates of the garbled positions again, from the channel adapted to this document
+    (:class:`AdaptParams`); the lists are updated in place."""
+    p_min = model.adapt.min_conf
+    pairs = [(tokens[tok_at[p]].text.lower(), cand_text[p][choice[p]]) for p in garbled if confidence[p] >= p_min]
+    if not pairs:
+        return
+    channel = model.garble.adapted(pairs, model.adapt.weight)
+    for p in garbled:
+        g = channel.candidates(tokens[tok_at[p]].text)
+        if g is not None:
+            cands[p], chan[p], cand_text[p] = g
+
+
+def _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, params: CacheParams):
+    """Channel scores of the garbled positions plus the cache bonus of each candidate:
+    ``chosen`` is the first pass's word per position."""
     sure = [p for p, ti in enumerate(tok_at) if ti >= 0 and confidence[p] >= params.min_conf]
-    counts = Counter(int(cands[p][choice[p]]) for p in sure)
+    counts = Counter(int(chosen[p]) for p in sure)
     out = list(chan)
     for p in garbled:
         others = np.array([counts[int(w)] for w in cands[p]], dtype=np.float32)
         if confidence[p] >= params.min_conf:
-            others[choice[p]] -= 1  # a position does not vouch for itself
+            others[cands[p] == chosen[p]] -= 1  # a position does not vouch for itself
         base = chan[p] if chan[p] is not None else np.zeros(len(cands[p]), np.float32)
-        out[p] = base + params.weight * np.log1p(others)
+        out[p] = base + params.weight * np.maximum(np.log1p(others), 0)
     return out
 
 

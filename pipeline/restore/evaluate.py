@@ -7,6 +7,9 @@ Conditions (each document of ``--docs``; the first lines starting with ``#`` are
 * ``stripped``: every diacritic removed (case kept) -> restore (mode "auto").
 * ``garbled``: rendered with the scan simulator and read by ``tesseract -l eng`` (needs
   ``pipeline.simulate`` and Tesseract; skipped with a message otherwise).
+* ``seeds``: the real legacy English-model OCR of ``samples/seed_*.txt``, the opening lines of
+  each against a reference typed by hand (``pipeline/evaluate/seed_reference/``, one file per
+  seed, as many lines as were transcribed; blank lines of the seed are skipped).
 * ``ocr_moderate``, ``ocr_heavy``: rendered with the scan simulator at that degradation and read
   the way the pipeline reads a page (:func:`pipeline.ocr.ocr_page`: OpenCV clean-up +
   ``tesseract -l vie``), restored with the word confidences (mode "auto", which picks "ocr" for
@@ -231,6 +234,24 @@ def run_garbled(texts, model, with_pyvi=True, cache: Path | None = None, max_cha
     return cond
 
 
+SEED_REFERENCE = Path(__file__).resolve().parents[1] / "evaluate" / "seed_reference"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def run_seeds(model, with_pyvi=True) -> Condition | str:
+    refs = sorted(SEED_REFERENCE.glob("seed_*.txt"))
+    if not refs:
+        return f"seeds condition skipped: no references in {SEED_REFERENCE}"
+    cond = Condition("seeds")
+    for ref_file in refs:
+        ref = ref_file.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        seed = SAMPLES / ref_file.name
+        lines = [ln for ln in seed.read_text(encoding="utf-8").split("\n") if ln.strip()][: len(ref)]
+        evaluate_pair(cond, ref_file.stem, normalize_reference("\n".join(ref), model.ortho), "\n".join(lines),
+                      model, with_pyvi)
+    return cond
+
+
 OCR_DOCS = "CD_224,CD_226,CD_228,CD_230,CD_232,KH_172,TBKL_631,TBKL_636"
 
 
@@ -287,8 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", default="../shared/docs")
     ap.add_argument("--json", default=None, help="write the results here")
     ap.add_argument("--model", default=None, help="model file or folder (default models/)")
-    ap.add_argument("--conditions", nargs="+", default=["stripped,garbled"],
-                    help="stripped, garbled, ocr_moderate, ocr_heavy (comma- or space-separated)")
+    ap.add_argument("--conditions", nargs="+", default=["stripped,garbled,ocr_moderate,ocr_heavy,seeds"],
+                    help="stripped, garbled, ocr_moderate, ocr_heavy, seeds (comma- or space-separated)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
     ap.add_argument("--no-pyvi", action="store_true")
     ap.add_argument("--dev", action="store_true", help="evaluate on the held-out official dev documents")
@@ -333,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(o)
             else:
                 conds.append(o)
+    if "seeds" in wanted and not args.dev:
+        sd = run_seeds(model, not args.no_pyvi)
+        (notes if isinstance(sd, str) else conds).append(sd)
     print(table(conds))
     for n in notes:
         print(n)

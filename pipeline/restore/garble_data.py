@@ -32,6 +32,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from .candidates import char_alignment
 from .syllable import DATA_DIR, Orthography, load_orthography
 
 CHARS_FILE = "garble_eng_chars.tsv"
@@ -163,28 +164,6 @@ def learn_tables(pages: list[tuple[str, str]], ortho: Orthography) -> tuple[Coun
             for t, w in char_alignment(ortho.normalize(gl) or gl, ol):
                 chars[(t, w)] += 1
     return chars, wordc
-
-
-def char_alignment(true: str, ocr: str) -> list[tuple[str, str]]:
-    """(true letter, written string) pairs: substitutions, deletions ('') and insertions
-    (attached to the preceding true letter, so a letter may be written as two characters)."""
-    ops = Levenshtein.editops(true, ocr)
-    written = [[c] for c in true]  # default: copied
-    ins_after: dict[int, str] = {}
-    for op in ops:
-        if op.tag == "replace":
-            written[op.src_pos] = [ocr[op.dest_pos]]
-        elif op.tag == "delete":
-            written[op.src_pos] = [""]
-        elif op.tag == "insert":
-            ins_after[op.src_pos - 1] = ins_after.get(op.src_pos - 1, "") + ocr[op.dest_pos]
-    out = []
-    for i, c in enumerate(true):
-        w = written[i][0] + ins_after.get(i, "")
-        out.append((c, w))
-    if -1 in ins_after and out:
-        out[0] = (out[0][0], ins_after[-1] + out[0][1])
-    return out
 
 
 def write_tables(chars: Counter, wordc: Counter, data_dir: Path, meta: str) -> None:
