@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from .structure import Structure, StructureParser, Unit
 __all__ = ["Extractor", "classifier_text"]
 
 TASK_THRESHOLD = 0.5
+HEADING_MAX_CHARS = 120  # an item naming only agencies, this short, heads the paragraphs below it
+AGENCY_SHARE = 0.6  # ... when its agency names cover this share of its text
 
 
 def classifier_text(unit: Unit, units: list[Unit]) -> str:
@@ -62,6 +65,8 @@ class Extractor:
         }
         self.task_label_re = re.compile(rf"(?i){marker}(?:{words_pattern(s['task_labels'])})\s*:\s*")
         self.closing_re = re.compile(rf"(?i)(?:{words_pattern(s['closing_formulas'])})")
+        self.directs_opening_re = re.compile(
+            rf"(?i){marker}(?:chủ\s+trì\s*,\s*)?(?:{words_pattern(self.lexicon.agencies['directs_before'])})\s")
 
     def attribute(self, unit: Unit) -> str | None:
         """lead | cooperate | deadline | other for a field line of a plan item, else None."""
@@ -99,11 +104,13 @@ class Extractor:
             docs.append(d)
         out: list[_Analysed] = []
         for unit, attr, d in zip(st.units, attributes, self.nlp.pipe(docs)):
-            # the agencies of a field line take the line's role: "- Đơn vị phối hợp: Sở A, Sở B"
+            # the agencies of a field line take the line's role: "- Đơn vị phối hợp: Sở A, Sở B", unless the line
+            # says otherwise ("- Cơ quan thực hiện: Sở A chủ trì, phối hợp với Sở B")
             forced = attr if attr in ("lead", "cooperate") else None
             agencies = [
                 Agency(name=ent._.canonical or self.agencies.canonical(ent.text, places), text=ent.text,
-                       role=forced or ent._.role or "other", start=unit.start + ent.start_char,
+                       role=(ent._.role if forced == "lead" and ent._.role in ("cooperate", "report_to")
+                             else forced or ent._.role or "other"), start=unit.start + ent.start_char,
                        end=unit.start + ent.end_char)
                 for ent in d.ents if ent.label_ == "AGENCY"
             ]
@@ -215,16 +222,17 @@ class Extractor:
             agencies = list(a.agencies)
             inherited = False
             if not any(ag.role == "lead" for ag in agencies):
-                for i in _ancestors(unit, st.units):
-                    head = by_unit[id(st.units[i])]
-                    leads = [ag for ag in head.agencies if ag.role == "lead"]
-                    # a head: "1. Bộ Tài chính:", an item that only names its actors above its parts
-                    # ("1. Bộ trưởng các Bộ, Chủ tịch Ủy ban nhân dân các tỉnh" over a), b), c)), or an item that is
-                    # a task itself and whose bullets go on with the same actor's work
-                    if leads:
-                        agencies = leads + agencies
-                        inherited = True
-                        break
+                leads = _inherited_leads(index, st.units, analysed, by_unit)
+                agencies, inherited = leads + agencies, bool(leads)
+            elif self.directs_opening_re.match(unit.text) and all(
+                    ag.name[:1].islower() for ag in agencies if ag.role == "lead"):
+                # "Chỉ đạo các doanh nghiệp viễn thông …" under "5. Sở Khoa học và Công nghệ": the head's agency
+                # acts and the unnamed bodies it directs do not lead ("Chỉ đạo Sở Y tế …" makes Sở Y tế the lead)
+                leads = _inherited_leads(index, st.units, analysed, by_unit)
+                if leads:
+                    agencies = leads + [dataclasses.replace(ag, role="other") if ag.role == "lead" else ag
+                                        for ag in agencies]
+                    inherited = True
             deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, by_unit)
             fields = self._item_fields(index, st.units, by_unit, field_lines)
             if fields is not None:
@@ -291,6 +299,52 @@ class Extractor:
                 task_id=task_of.get(offset, ""),
             ))
         return metrics
+
+
+def _inherited_leads(index: int, units: list[Unit], analysed: list[_Analysed], by_unit: dict) -> list[Agency]:
+    """The leads a task takes over from above: a head ("1. Bộ Tài chính:"), an item that only names its actors above
+    its parts ("1. Bộ trưởng các Bộ, Chủ tịch Ủy ban nhân dân các tỉnh" over a), b), c)), an item that is a task
+    itself and whose bullets go on with the same actor's work, or a heading naming only agencies."""
+    for i in _ancestors(units[index], units):
+        leads = [ag for ag in by_unit[id(units[i])].agencies if ag.role == "lead"]
+        if leads:
+            return leads
+    return _agency_heading(index, units, analysed) or _intro_leads(index, units, analysed)
+
+
+def _agency_heading(index: int, units: list[Unit], analysed: list[_Analysed]) -> list[Agency]:
+    """The agencies of a heading that only names them, over the plain paragraphs that follow it as
+    siblings ("3. Sở Khoa học và Công nghệ" / "Chủ trì, phối hợp với …"), as leads."""
+    unit = units[index]
+    if unit.kind != "plain":
+        return []
+    j = index - 1
+    while j >= 0 and units[j].kind == "plain" and units[j].parent == unit.parent:
+        j -= 1
+    if j < 0 or units[j].parent != unit.parent or units[j].children:
+        return []
+    head = analysed[j]
+    body = MARKER_RE.sub("", head.unit.text, count=1).strip()
+    named = sum(ag.end - ag.start for ag in head.agencies)
+    if not head.agencies or len(body) > HEADING_MAX_CHARS or named < AGENCY_SHARE * len(body):
+        return []
+    return [dataclasses.replace(ag, role="lead") for ag in head.agencies]
+
+
+def _intro_leads(index: int, units: list[Unit], analysed: list[_Analysed]) -> list[Agency]:
+    """The leads of the paragraph that opens a list of items ("…; các sở, ban, ngành, các xã, phường … tập trung
+    thi đua thực hiện các nội dung sau:" over "1. …", "2. …")."""
+    top = index
+    while units[top].parent is not None and units[units[top].parent].kind != "roman":
+        top = units[top].parent
+    j = top - 1
+    while j >= 0 and (units[j].parent != units[top].parent or units[j].kind != "plain"):
+        if units[j].parent == units[top].parent and units[j].kind != units[top].kind:
+            return []  # another kind of sibling in between: the paragraph does not open this list
+        j -= 1
+    if j < 0 or units[j].parent != units[top].parent or not units[j].text.rstrip().endswith(":"):
+        return []
+    return [ag for ag in analysed[j].agencies if ag.role == "lead"]
 
 
 def _ancestors(unit: Unit, units: list[Unit]) -> list[int]:

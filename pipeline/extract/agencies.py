@@ -56,10 +56,12 @@ class AgencyRules:
         # "các Sở, ngành" + ", đơn vị", "các cơ quan, đơn vị" + ", địa phương, doanh nghiệp", + " và địa phương"
         predicate = words_pattern(lexicon.structure["directive_cues"] + a["lead_after"] + a["fronted_clauses"]
                                   + a["cooperate_before"] + a["report_before"] + ["và", "có liên quan", "liên quan"])
+        # ... also when a level or place qualifies the whole list: "các sở, ban, ngành, đoàn thể cấp tỉnh / Thành phố"
         self.collective_more_re = re.compile(
-            rf"(?:\s*,\s*|\s+và\s+)(?i:{words_pattern(a['collective_nouns'])})(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w))")
+            rf"(?:\s*,\s*|\s+và\s+)(?i:{words_pattern(a['collective_nouns'])})"
+            rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w))")
         self.possessive_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['possessive_before'])})\s*$", re.IGNORECASE)
-        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:{admin})(?!\w))?"
+        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:cấp\s+)?(?:{admin})(?!\w))?"
                                              rf"(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương)|\s+{_NAME})?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
