@@ -43,6 +43,7 @@ class AgencyRules:
         self.domains = a["domains"]
         self.domain_heads = a["domain_heads"]
         self.collectives = a["collectives"]
+        self.full_names = a["full_names"]
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
         admin = f"(?i:{words_pattern(self.admin_units)})"
@@ -209,6 +210,8 @@ class AgencyRules:
         name = " ".join(written.split())
         name = self.abbr_re.sub(lambda m: self.abbr[m.group(1)], name)
         name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
+        for short, full in self.full_names.items():
+            name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])})", full, name)
         if name.isupper():
             name = self._recase(name)
         name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
