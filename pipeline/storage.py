@@ -89,9 +89,15 @@ def atomic_write_parquet(path: Path, frame: pd.DataFrame, types: dict[str, str])
     os.close(fd)
     columns = ", ".join(_cast(name, types.get(name, "VARCHAR")) for name in frame.columns)
     try:
-        with duckdb.connect() as con:
-            con.register("frame", frame)
-            con.execute(f"COPY (SELECT {columns} FROM frame) TO '{tmp}' (FORMAT parquet)")
+        try:
+            with duckdb.connect() as con:
+                con.register("frame", frame)
+                con.execute(f"COPY (SELECT {columns} FROM frame) TO '{tmp}' (FORMAT parquet)")
+        except (duckdb.InterruptException, RuntimeError) as exc:
+            # DuckDB turns a Ctrl-C during the query into its own error: hand it on as the Ctrl-C it was
+            if isinstance(exc, duckdb.InterruptException) or "interrupted" in str(exc).lower():
+                raise KeyboardInterrupt from exc
+            raise
         os.chmod(tmp, _DEFAULT_MODE)
         os.replace(tmp, path)
     except BaseException:

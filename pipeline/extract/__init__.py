@@ -129,7 +129,7 @@ class Extractor:
             for a, cdoc in zip(out, textcat.pipe(self.nlp.make_doc(t) for t in texts)):
                 if a.task_score not in (0.0, 1.0):
                     # The hard rules stand; elsewhere the rule estimate and the classifier vote equally:
-                    # trained on 13 documents, the classifier alone drops tasks the rules find.
+                    # trained on some twenty documents, the classifier alone drops tasks the rules find.
                     a.task_score = (a.task_score + cdoc.cats.get(TASK_LABEL, 0.0)) / 2
         return out
 
