@@ -7,9 +7,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import Agency, Deadline, Document, Metric, Task
@@ -214,7 +213,6 @@ class Extractor:
     def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], field_lines: dict[int, list[int]],
                locator: Locator) -> list[Task]:
         tasks: list[Task] = []
-        by_unit = {id(a.unit): a for a in analysed}
         for index, a in enumerate(analysed):
             if a.task_score < TASK_THRESHOLD:
                 continue
@@ -222,26 +220,26 @@ class Extractor:
             agencies = list(a.agencies)
             inherited = False
             if not any(ag.role == "lead" for ag in agencies):
-                leads = _inherited_leads(index, st.units, analysed, by_unit)
+                leads = _inherited_leads(index, st.units, analysed)
                 agencies, inherited = leads + agencies, bool(leads)
             elif self.directs_opening_re.match(unit.text) and all(
                     ag.name[:1].islower() for ag in agencies if ag.role == "lead"):
                 # "Chỉ đạo các doanh nghiệp viễn thông …" under "5. Sở Khoa học và Công nghệ": the head's agency
                 # acts and the unnamed bodies it directs do not lead ("Chỉ đạo Sở Y tế …" makes Sở Y tế the lead)
-                leads = _inherited_leads(index, st.units, analysed, by_unit)
+                leads = _inherited_leads(index, st.units, analysed)
                 if leads:
-                    agencies = leads + [dataclasses.replace(ag, role="other") if ag.role == "lead" else ag
+                    agencies = leads + [replace(ag, role="other") if ag.role == "lead" else ag
                                         for ag in agencies]
                     inherited = True
-            deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, by_unit)
-            fields = self._item_fields(index, st.units, by_unit, field_lines)
+            deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, analysed)
+            fields = self._item_fields(index, st.units, analysed, field_lines)
             if fields is not None:
                 leads, others, field_deadlines = fields
                 # a "Cơ quan thực hiện:" line (the task's own or its item's) names the lead more exactly than the
                 # text ("…, các cơ quan, đơn vị tổ chức tuyên truyền" over "- Cơ quan thực hiện: Sở Tư pháp; …")
-                replace = inherited or bool(leads)
-                if replace or not any(ag.role == "lead" for ag in agencies):
-                    agencies = leads + [ag for ag in agencies if not replace or ag.role != "lead"]
+                override = inherited or bool(leads)
+                if override or not any(ag.role == "lead" for ag in agencies):
+                    agencies = leads + [ag for ag in agencies if not override or ag.role != "lead"]
                     inherited = bool(leads) or inherited
                 agencies += others
                 deadlines = field_deadlines or deadlines  # "Thời gian thực hiện:" is the item's own deadline
@@ -254,22 +252,22 @@ class Extractor:
             ))
         return tasks
 
-    def _head_deadlines(self, unit: Unit, units: list[Unit], by_unit: dict) -> list[Deadline]:
+    def _head_deadlines(self, unit: Unit, units: list[Unit], analysed: list[_Analysed]) -> list[Deadline]:
         """The deadline of the nearest head ending with ":" ("…, hoàn thành trong tháng 11 năm 2025, cụ thể:")."""
         for i in _ancestors(unit, units):
             if units[i].is_head:
-                return list(by_unit[id(units[i])].deadlines)
+                return list(analysed[i].deadlines)
         return []
 
-    def _item_fields(self, index: int, units: list[Unit], by_unit: dict,
+    def _item_fields(self, index: int, units: list[Unit], analysed: list[_Analysed],
                      field_lines: dict[int, list[int]]) -> tuple | None:
         """Lead, other agencies, deadlines from the field lines of the nearest item that has them.
 
         The task's own field lines come first ("1. Tổ chức tuyên truyền …" over "- Cơ quan thực hiện: …").
         """
         for i in [index] + _ancestors(units[index], units):
-            found = [by_unit[id(units[c])] for c in field_lines.get(i, [])]
-            found += [by_unit[id(units[g])] for f in found if f.attribute for g in f.unit.children]
+            found = [analysed[c] for c in field_lines.get(i, [])]
+            found += [analysed[g] for f in found if f.attribute for g in f.unit.children]
             found = [f for f in found if f.attribute]
             if found:
                 leads = [ag for f in found for ag in f.agencies if ag.role == "lead"]
@@ -301,12 +299,12 @@ class Extractor:
         return metrics
 
 
-def _inherited_leads(index: int, units: list[Unit], analysed: list[_Analysed], by_unit: dict) -> list[Agency]:
+def _inherited_leads(index: int, units: list[Unit], analysed: list[_Analysed]) -> list[Agency]:
     """The leads a task takes over from above: a head ("1. Bộ Tài chính:"), an item that only names its actors above
     its parts ("1. Bộ trưởng các Bộ, Chủ tịch Ủy ban nhân dân các tỉnh" over a), b), c)), an item that is a task
     itself and whose bullets go on with the same actor's work, or a heading naming only agencies."""
     for i in _ancestors(units[index], units):
-        leads = [ag for ag in by_unit[id(units[i])].agencies if ag.role == "lead"]
+        leads = [ag for ag in analysed[i].agencies if ag.role == "lead"]
         if leads:
             return leads
     return _agency_heading(index, units, analysed) or _intro_leads(index, units, analysed)
@@ -328,7 +326,7 @@ def _agency_heading(index: int, units: list[Unit], analysed: list[_Analysed]) ->
     named = sum(ag.end - ag.start for ag in head.agencies)
     if not head.agencies or len(body) > HEADING_MAX_CHARS or named < AGENCY_SHARE * len(body):
         return []
-    return [dataclasses.replace(ag, role="lead") for ag in head.agencies]
+    return [replace(ag, role="lead") for ag in head.agencies]
 
 
 def _intro_leads(index: int, units: list[Unit], analysed: list[_Analysed]) -> list[Agency]:

@@ -322,7 +322,7 @@ def _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, param
         if confidence[p] >= params.min_conf:
             others[cands[p] == chosen[p]] -= 1  # a position does not vouch for itself
         base = chan[p] if chan[p] is not None else np.zeros(len(cands[p]), np.float32)
-        out[p] = base + params.weight * np.maximum(np.log1p(others), 0)
+        out[p] = base + params.weight * np.log1p(others)
     return out
 
 
