@@ -50,7 +50,8 @@ class AgencyRules:
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
             rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
-            rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
+            rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?"
+            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
@@ -60,10 +61,13 @@ class AgencyRules:
         # ... also when a level or place qualifies the whole list: "các sở, ban, ngành, đoàn thể cấp tỉnh / Thành phố"
         self.collective_more_re = re.compile(
             rf"(?:\s*,\s*|\s+và\s+)(?i:{words_pattern(a['collective_nouns'])})"
-            rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w))")
+            rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w)|\s+trực\s+thuộc\b)")
         self.possessive_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['possessive_before'])})\s*$", re.IGNORECASE)
-        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*(?:\s+(?:cấp\s+)?(?:{admin})(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương)|\s+{_NAME})?")
+        # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy")
+        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
+                                             rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
+                                             rf"(?:\s+các\s+cấp(?!\w))?"
+                                             rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+{_NAME})?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
         self.central_cities = a["central_cities"]
@@ -84,6 +88,8 @@ class AgencyRules:
         self.report_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['report_before'])})(?!\w)", re.IGNORECASE)
         self.lead_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?!\w)", re.IGNORECASE)
         self.directs_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['directs_before'])})(?!\w)", re.IGNORECASE)
+        self.leads_through = re.compile(rf"^\s*(?:{words_pattern(a['leads_through'])})\s*$", re.IGNORECASE)
+        self.speaker_after = re.compile(rf"^\s*(?:{words_pattern(a['speaker_after'])})(?!\w)", re.IGNORECASE)
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
         filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|đồng\s+chí|{words_pattern(a['leader_titles'])})*"
         self.subject_filler = re.compile(
@@ -229,10 +235,10 @@ class AgencyRules:
                     and places.get(unit.lower()) \
                     and not re.fullmatch(rf"(?i)(?:các|mỗi)\s+{unit}", name):
                 return f"{name} {places[unit.lower()]}"
-        if collective:
-            return name
         for committee, unit in self.party_committees.items():
-            if name.lower().endswith(committee.lower()) and places.get(unit):
+            # in a collective only the capitalised committee is one body ("… trực thuộc Tỉnh ủy", not "các tỉnh ủy")
+            written_end = name.endswith(committee) if collective else name.lower().endswith(committee.lower())
+            if written_end and places.get(unit):
                 return f"{name} {places[unit]}"
         return name
 
@@ -277,6 +283,10 @@ class AgencyRules:
         after = text[end:end + 40]
         if self.possessive_re.search(before):
             return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị"
+        if self.speaker_after.match(after):
+            return "other"  # the issuer speaking: "Bộ Chính trị yêu cầu …", "Thường trực Tỉnh ủy ghi nhận"
+        if others and not text[start:start + 4].lower().startswith("các ") and self.leads_through.match(text[max(e for _, e in others):start]):
+            return "lead"  # "Đảng đoàn HĐND tỉnh lãnh đạo HĐND tỉnh xem xét …": the body led acts too
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
                             ("lead", self.lead_before)):
@@ -287,7 +297,8 @@ class AgencyRules:
             # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B"); a lead cue
             # names only the agencies right after it: "Giao Bộ A hoàn thiện … ý kiến của Bộ B" leaves Bộ B out
             if kind == "lead" and others and self.directs_before.search(before):
-                return "other"  # "Bộ A chỉ đạo Cục B": Bộ A acts, Cục B is directed
+                # "Bộ A chỉ đạo Cục B": Bộ A acts, Cục B is directed, unless it "chủ trì"
+                return "lead" if self.lead_after.match(after) else "other"
             if kind != "lead" or self.object_filler.match(before[pos:]):
                 return kind
             return "lead" if self.lead_after.match(after) else "other"

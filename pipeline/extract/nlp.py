@@ -117,7 +117,8 @@ def make_agency_component(nlp: Language, name: str):
                 group._.canonical = canonical
                 spans.append(group)
         spans = _split_places(doc, rules, _merge_adjacent(doc, filter_spans(spans)))
-        spans = [s for s in spans if s._.canonical is not None or not rules.is_bare_head(s.text)]
+        spans = [s for k, s in enumerate(spans) if s._.canonical is not None or not rules.is_bare_head(s.text)
+                 or _list_member(text, spans[k - 1] if k else None, s)]
         taken = {i for s in spans for i in range(s.start, s.end)}
         places = []
         for s, e, canonical in rules.place_actors(text):
@@ -157,6 +158,12 @@ def _merge_adjacent(doc: Doc, spans: list[Span]) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+def _list_member(text: str, previous: Span | None, span: Span) -> bool:
+    """A lower-case head named in a list of bodies ("các cấp ủy, tổ chức đảng, chính quyền, Mặt trận …") stands
+    for the bodies of its kind."""
+    return previous is not None and span.text[:1].islower() and text[previous.end_char:span.start_char] == ", "
 
 
 def _split_places(doc: Doc, rules: AgencyRules, spans: list[Span]) -> list[Span]:
