@@ -55,6 +55,7 @@ class Extractor:
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
+        self.assigning_head = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assigning_head_cues'])})(?!\w)")
         self.purpose_heading = re.compile(rf"(?i)^\s*(?:{MARKER})?\s*(?:{words_pattern(s['purpose_headings'])})")
         marker = rf"^\s*(?:{MARKER})?\s*"
         qualifiers = rf"(?:\s+(?:{words_pattern(s['attribute_qualifiers'])}))*"
@@ -196,6 +197,9 @@ class Extractor:
             score -= 0.3
         if self.directive_heading.search(context):
             score += 0.2
+        parent = units[unit.parent] if unit.parent is not None else None
+        if parent is not None and parent.is_head and self.assigning_head.search(parent.text):
+            score += 0.1
         first = body[:80]
         if self.cue_re.search(first):
             score += 0.15
