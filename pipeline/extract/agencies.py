@@ -49,7 +49,7 @@ class AgencyRules:
         admin = f"(?i:{words_pattern(self.admin_units)})"
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
-            rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
+            rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
             rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?"
             rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
         )
@@ -60,14 +60,14 @@ class AgencyRules:
                                   + a["cooperate_before"] + a["report_before"] + ["và", "có liên quan", "liên quan"])
         # ... also when a level or place qualifies the whole list: "các sở, ban, ngành, đoàn thể cấp tỉnh / Thành phố"
         self.collective_more_re = re.compile(
-            rf"(?:\s*,\s*|\s+và\s+)(?i:{words_pattern(a['collective_nouns'])})"
+            rf"(?:\s*,\s*|\s+và\s+)(?:các\s+)?(?i:{words_pattern(a['collective_nouns'])})"
             rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w)|\s+trực\s+thuộc\b)")
         self.possessive_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['possessive_before'])})\s*$", re.IGNORECASE)
         # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy")
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+{_NAME})?")
+                                             rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{_NAME})?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
         self.central_cities = a["central_cities"]
@@ -217,7 +217,7 @@ class AgencyRules:
         name = self.abbr_re.sub(lambda m: self.abbr[m.group(1)], name)
         name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
         for short, full in self.full_names.items():
-            name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])})", full, name)
+            name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])}|,)", full, name)
         if name.isupper():
             name = self._recase(name)
         name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
@@ -267,6 +267,11 @@ class AgencyRules:
             if committee:
                 for m in re.finditer(rf"(?<!\w){committee}\s+({_NAME})", text):
                     names[m.group(1)] = names.get(m.group(1), 0) + 1
+                # the header "THÀNH ỦY HẢI THÀNH" names the city as "TỈNH ỦY …" names the province
+                for m in re.finditer(rf"(?<!\w){committee.upper()}[ \t]+([A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){{0,3}})",
+                                     text[:600]):
+                    n = _title_case(m.group(1))
+                    names[n] = names.get(n, 0) + 3
             if names:
                 best, count = max(names.items(), key=lambda kv: kv[1])
                 if count >= 2 and count >= 0.6 * sum(names.values()):
@@ -275,8 +280,9 @@ class AgencyRules:
 
     # --- role --------------------------------------------------------------------------------
     def role(self, text: str, start: int, end: int, clause_start: int,
-             others: list[tuple[int, int]] = ()) -> str:
-        """Role of the mention at start:end; ``others`` are earlier mentions in the same clause."""
+             others: list[tuple[int, int]] = (), subject_before: bool = False) -> str:
+        """Role of the mention at start:end; ``others`` are earlier mentions in the same clause, ``subject_before``
+        says an earlier clause of the paragraph named its acting subject."""
         before = text[clause_start:start]
         for s, e in sorted(others, reverse=True):  # earlier names in a list do not hide the subject
             before = before[: s - clause_start] + before[e - clause_start:]
@@ -296,8 +302,10 @@ class AgencyRules:
             pos, kind = max(cues)
             # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B"); a lead cue
             # names only the agencies right after it: "Giao Bộ A hoàn thiện … ý kiến của Bộ B" leaves Bộ B out
-            if kind == "lead" and others and self.directs_before.search(before):
-                # "Bộ A chỉ đạo Cục B": Bộ A acts, Cục B is directed, unless it "chủ trì"
+            directs = [m.start() for m in self.directs_before.finditer(text, clause_start, start)]
+            if kind == "lead" and directs and (subject_before or any(s < directs[-1] for s, _ in others)):
+                # "Bộ A chỉ đạo Cục B", "Bộ A …; chỉ đạo Cục B": Bộ A acts, Cục B is directed, unless it "chủ trì";
+                # a bullet "- Chỉ đạo Sở A, Sở B …" under its actor's head names who acts
                 return "lead" if self.lead_after.match(after) else "other"
             if kind != "lead" or self.object_filler.match(before[pos:]):
                 return kind

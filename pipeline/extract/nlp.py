@@ -97,8 +97,10 @@ def make_agency_component(nlp: Language, name: str):
         spans = []
         ents = list(doc.ents)
         for i, ent in enumerate(ents):
-            # a name's tail stops where the next name begins ("Ban Thường vụ" | "Huyện ủy Sơn Dương")
-            limit = ents[i + 1].start_char if i + 1 < len(ents) else len(text)
+            # a name's tail stops where the next name begins ("Ban Thường vụ" | "Huyện ủy Sơn Dương"); a collective's
+            # list goes on over the names it lists ("các tỉnh ủy, thành ủy, các ban đảng, …")
+            collective = ent.text.lower().startswith("các ")
+            limit = ents[i + 1].start_char if i + 1 < len(ents) and not collective else len(text)
             end = min(rules.extend(text, ent.start_char, ent.end_char), max(limit, ent.end_char))
             span = doc.char_span(ent.start_char, end, label="AGENCY", alignment_mode="expand") or ent
             extra = rules.split_lists(text, span.start_char, span.end_char)
@@ -128,10 +130,13 @@ def make_agency_component(nlp: Language, name: str):
                 places.append(piece)
         doc.ents = sorted(spans + places, key=lambda s: s.start)
         previous: list[tuple[int, int]] = []
+        subject_seen = False  # a lead named as the acting subject, not as the one directed
         for ent in doc.ents:
             begin = clause_start(text, ent.start_char)
             others = [(s, e) for s, e in previous if s >= begin]
-            ent._.role = rules.role(text, ent.start_char, ent.end_char, begin, others)
+            ent._.role = rules.role(text, ent.start_char, ent.end_char, begin, others,
+                                    subject_seen and begin > 0)
+            subject_seen |= ent._.role == "lead" and not rules.directs_before.search(text, begin, ent.start_char)
             previous.append((ent.start_char, ent.end_char))
         # a province named in passing ("tại tỉnh Đắk Lắk") is a place; only as the actor is it an agency
         place_spans = {(p.start, p.end) for p in places}
