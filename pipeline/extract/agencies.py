@@ -291,7 +291,8 @@ class AgencyRules:
             return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị"
         if self.speaker_after.match(after):
             return "other"  # the issuer speaking: "Bộ Chính trị yêu cầu …", "Thường trực Tỉnh ủy ghi nhận"
-        if others and not text[start:start + 4].lower().startswith("các ") and self.leads_through.match(text[max(e for _, e in others):start]):
+        named = not text[start:start + 4].lower().startswith("các ")  # not an unnamed collective
+        if others and named and self.leads_through.match(text[max(e for _, e in others):start]):
             return "lead"  # "Đảng đoàn HĐND tỉnh lãnh đạo HĐND tỉnh xem xét …": the body led acts too
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
