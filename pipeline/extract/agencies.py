@@ -136,7 +136,7 @@ class AgencyRules:
     def extend(self, text: str, start: int, end: int) -> int:
         """End of the mention once the administrative unit and proper name after it are taken in."""
         written = text[start:end]
-        if written.lower().startswith("các "):
+        if is_collective(written):
             while m := self.collective_more_re.match(text, end):
                 end = m.end()
             m = self.related_re.match(text, end)  # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố"
@@ -291,8 +291,8 @@ class AgencyRules:
             return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị"
         if self.speaker_after.match(after):
             return "other"  # the issuer speaking: "Bộ Chính trị yêu cầu …", "Thường trực Tỉnh ủy ghi nhận"
-        named = not text[start:start + 4].lower().startswith("các ")  # not an unnamed collective
-        if others and named and self.leads_through.match(text[max(e for _, e in others):start]):
+        if others and not is_collective(text[start:end]) \
+                and self.leads_through.match(text[max(e for _, e in others):start]):
             return "lead"  # "Đảng đoàn HĐND tỉnh lãnh đạo HĐND tỉnh xem xét …": the body led acts too
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
@@ -303,8 +303,8 @@ class AgencyRules:
             pos, kind = max(cues)
             # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B"); a lead cue
             # names only the agencies right after it: "Giao Bộ A hoàn thiện … ý kiến của Bộ B" leaves Bộ B out
-            directs = [m.start() for m in self.directs_before.finditer(text, clause_start, start)]
-            if kind == "lead" and directs and (subject_before or any(s < directs[-1] for s, _ in others)):
+            directs = self.directs_cue(text, clause_start, start)
+            if kind == "lead" and directs is not None and (subject_before or any(s < directs for s, _ in others)):
                 # "Bộ A chỉ đạo Cục B", "Bộ A …; chỉ đạo Cục B": Bộ A acts, Cục B is directed, unless it "chủ trì";
                 # a bullet "- Chỉ đạo Sở A, Sở B …" under its actor's head names who acts
                 return "lead" if self.lead_after.match(after) else "other"
@@ -315,9 +315,20 @@ class AgencyRules:
             return "lead"
         return "other"
 
+    def directs_cue(self, text: str, clause_start: int, start: int) -> int | None:
+        """Where the last "chỉ đạo" of the clause before ``start`` begins, if there is one. (Searched in the clause
+        sliced out: with a start position, the pattern's "^" would not match at the clause's first word.)"""
+        found = [m.start() for m in self.directs_before.finditer(text[clause_start:start])]
+        return clause_start + found[-1] if found else None
+
     def is_bare_head(self, written: str) -> bool:
         """ "Báo" of "Báo cáo", "Thường trực" of "cơ quan Thường trực": a head without its name."""
         return " ".join(written.split()).lower() in self.bare_heads
+
+
+def is_collective(written: str) -> bool:
+    """An unnamed set of bodies: "các sở, ngành", "các tỉnh ủy, thành ủy"."""
+    return written.lower().startswith("các ")
 
 
 def clause_start(text: str, pos: int) -> int:

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .agencies import AgencyRules, clause_start
+from .agencies import AgencyRules, clause_start, is_collective
 from .lexicon import Lexicon, load_lexicon
 from .metrics import MetricFinder
 from .temporal import TemporalNormaliser
@@ -99,8 +99,7 @@ def make_agency_component(nlp: Language, name: str):
         for i, ent in enumerate(ents):
             # a name's tail stops where the next name begins ("Ban Thường vụ" | "Huyện ủy Sơn Dương"); a collective's
             # list goes on over the names it lists ("các tỉnh ủy, thành ủy, các ban đảng, …")
-            collective = ent.text.lower().startswith("các ")
-            limit = ents[i + 1].start_char if i + 1 < len(ents) and not collective else len(text)
+            limit = ents[i + 1].start_char if i + 1 < len(ents) and not is_collective(ent.text) else len(text)
             end = min(rules.extend(text, ent.start_char, ent.end_char), max(limit, ent.end_char))
             span = doc.char_span(ent.start_char, end, label="AGENCY", alignment_mode="expand") or ent
             extra = rules.split_lists(text, span.start_char, span.end_char)
@@ -136,7 +135,7 @@ def make_agency_component(nlp: Language, name: str):
             others = [(s, e) for s, e in previous if s >= begin]
             ent._.role = rules.role(text, ent.start_char, ent.end_char, begin, others,
                                     subject_seen and begin > 0)
-            subject_seen |= ent._.role == "lead" and not rules.directs_before.search(text, begin, ent.start_char)
+            subject_seen |= ent._.role == "lead" and rules.directs_cue(text, begin, ent.start_char) is None
             previous.append((ent.start_char, ent.end_char))
         # a province named in passing ("tại tỉnh Đắk Lắk") is a place; only as the actor is it an agency
         place_spans = {(p.start, p.end) for p in places}
