@@ -8,7 +8,10 @@ and restoration shift every offset:
 - ``text``: the document's text as it is (the project's own documents and ../shared/docs);
 - ``seed``: the two legacy English-model OCR seeds, restored, then extracted;
 - ``moderate``: the document rendered as a moderately degraded scan by the simulator,
-  then the whole batch (OCR, clean-up, restoration, extraction) on the PDF.
+  then the whole batch (OCR, clean-up, restoration, extraction) on the PDF;
+- ``garbled`` (``--garbled``): the document rendered by the simulator and read with the
+  English model, as the seeds were, then restored and extracted: seed-like text for
+  documents of any split (pages cached under out/.cache/restore/garble).
 
 Bars (issue 4) apply to the held-out ``test`` split.
 
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +83,7 @@ class DocScore:
     counts: dict[str, Counts] = field(default_factory=dict)
     deadline_total: int = 0
     deadline_exact: int = 0
+    lead_errors: Counter = field(default_factory=Counter)  # error class -> count (see lead_error_classes)
 
     def get(self, key: str) -> Counts:
         return self.counts.setdefault(key, Counts())
@@ -132,6 +137,32 @@ def match_pairs(gold: list[str], pred: list[str], threshold: int, scorer=fuzz.ra
     return pairs
 
 
+def lead_error_classes(gold: list[str], pred: list[str], task_matched: bool) -> Counter:
+    """Why lead agencies of one gold task were missed or added: counts per class, no names,
+    so the held-out split can be diagnosed without reading it."""
+    errors = Counter()
+    if not task_matched:
+        errors["fn: task not found"] += len(gold)
+        return errors
+    pairs = match_pairs(gold, pred, NAME_MATCH)
+    rest_g = [g for i, g in enumerate(gold) if i not in {a for a, _ in pairs}]
+    rest_p = [p for j, p in enumerate(pred) if j not in {b for _, b in pairs}]
+    near = match_pairs(rest_g, rest_p, 60, fuzz.token_set_ratio)
+    for a, b in near:
+        g, p = rest_g[a], rest_p[b]
+        how = "too short" if g.startswith(p) or g.endswith(p) else "too long" if p.startswith(g) or p.endswith(g) \
+            else "spelt differently"
+        errors[f"fn+fp: name {how}"] += 1
+    rest_g = [g for i, g in enumerate(rest_g) if i not in {a for a, _ in near}]
+    rest_p = [p for j, p in enumerate(rest_p) if j not in {b for _, b in near}]
+    kind = lambda name: "collective" if name.startswith("các ") or " các " in name else "named"
+    for g in rest_g:
+        errors[f"fn: {'none predicted' if not pred else 'missed'} ({kind(g)})"] += 1
+    for p in rest_p:
+        errors[f"fp: {'gold has none' if not gold else 'extra'} ({kind(p)})"] += 1
+    return errors
+
+
 def score_document(gold: Gold, doc: Document) -> DocScore:
     s = DocScore()
     gold_tasks = [norm(gold_text(gold, t)) for t in gold.tasks]
@@ -145,6 +176,7 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
         p_leads = [name_norm(a) for a in doc.tasks[matched[i]].lead_agencies] if i in matched else []
         n = len(match_pairs(g_leads, p_leads, NAME_MATCH))
         s.get("lead_agency").add(Counts(n, len(p_leads) - n, len(g_leads) - n))
+        s.lead_errors.update(lead_error_classes(g_leads, p_leads, i in matched))
         ends_pred = [d.end for d in doc.tasks[matched[i]].deadlines] if i in matched else []
         for dl in g.get("deadlines", []):
             s.deadline_total += 1
@@ -154,6 +186,7 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
     for j, t in enumerate(doc.tasks):
         if j not in matched.values():
             s.get("lead_agency").add(Counts(0, len(set(t.lead_agencies)), 0))
+            s.lead_errors["fp: task not in gold"] += len(set(t.lead_agencies))
     # deadlines found by the extractor in matched tasks, scored on their end date
     for i, j in pairs:
         g_ends = [str(d.get("end")) for d in gold.tasks[i].get("deadlines", [])]
@@ -207,6 +240,32 @@ def run_text(golds: list[Gold], extractor, restorer) -> dict[str, tuple[Document
     return out
 
 
+GARBLE_CACHE = REPO_ROOT / "out" / ".cache" / "restore" / "garble"
+
+
+def garbled_documents(golds: list[Gold], restorer, cache: Path | None = GARBLE_CACHE) -> dict[str, Document]:
+    """Each document as legacy English-model OCR of a simulated scan, restored: text like the seeds'."""
+    from ..batch import restore_document
+    from ..restore.garble_data import ocr_documents
+
+    pages = ocr_documents([strip_header(g.text) for g in golds], [2000 + k for k in range(len(golds))], cache)
+    out = {}
+    for gold, doc_pages in zip(golds, pages):
+        doc = text_document(gold.name, "\n".join(ocr for _, ocr in doc_pages))
+        restore_document(doc, restorer, Config())
+        out[gold.name] = doc
+    return out
+
+
+def run_garbled(golds: list[Gold], extractor, restorer) -> dict[str, tuple[Document, float]]:
+    out = {}
+    for name, doc in garbled_documents(golds, restorer).items():
+        t0 = time.perf_counter()
+        extractor.extract(doc)
+        out[name] = (doc, time.perf_counter() - t0)
+    return out
+
+
 def run_moderate(golds: list[Gold], workdir: Path) -> dict[str, tuple[Document, float]]:
     """Simulated moderate scans through the whole batch (OCR, restoration, extraction)."""
     from ..batch import run_batch
@@ -236,6 +295,7 @@ def summarise(golds: list[Gold], results: dict[str, tuple[Document, float]]) -> 
             total.get(k).add(c)
         total.deadline_total += s.deadline_total
         total.deadline_exact += s.deadline_exact
+        total.lead_errors.update(s.lead_errors)
         pages += max(1, len(doc.pages)) if doc.text_source != "text_file" else max(1, len(doc.text) / 2500)
         seconds += secs
     fields = {k: c.scores() for k, c in sorted(total.counts.items())}
@@ -243,6 +303,7 @@ def summarise(golds: list[Gold], results: dict[str, tuple[Document, float]]) -> 
                               "accuracy": round(total.deadline_exact / total.deadline_total, 4)
                               if total.deadline_total else None}
     return {"documents": len(per_doc), "fields": fields, "per_document": per_doc,
+            "lead_agency_errors": dict(sorted(total.lead_errors.items())),
             "extract_seconds_per_page": round(seconds / pages, 4) if pages else None}
 
 
@@ -257,6 +318,8 @@ def print_table(title: str, summary: dict) -> None:
     d = f["deadline_end"]
     if d["total"]:
         print(f"  {'deadline end exact':<20} {d['accuracy']:>6.3f}   ({d['exact']}/{d['total']} annotated deadlines)")
+    if summary["lead_agency_errors"]:
+        print("  lead agency errors: " + "; ".join(f"{k} {v}" for k, v in summary["lead_agency_errors"].items()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=Path("out/eval_extract.json"))
     parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
     parser.add_argument("--no-scans", action="store_true", help="skip the moderate-scan (end-to-end OCR) condition")
+    parser.add_argument("--garbled", action="store_true",
+                        help="also score the documents as restored English-model OCR (seed-like; tesseract eng)")
     parser.add_argument("--no-classifier", action="store_true", help="rules only, without the trained task classifier")
     args = parser.parse_args(argv)
     shared = find_shared(args.shared)
@@ -291,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         if seeds:
             block["seed"] = summarise(seeds, text_results)
             print_table(f"[{split}] legacy seeds after restoration", block["seed"])
+        if args.garbled and texts:
+            block["garbled"] = summarise(texts, run_garbled(texts, extractor, restorer))
+            print_table(f"[{split}] English-model OCR after restoration (simulated, like the seeds)", block["garbled"])
         if not args.no_scans and texts:
             with tempfile.TemporaryDirectory() as tmp:
                 block["moderate"] = summarise(texts, run_moderate(texts, Path(tmp)))

@@ -22,14 +22,12 @@ from .structure import Structure, StructureParser, Unit
 __all__ = ["Extractor", "classifier_text"]
 
 TASK_THRESHOLD = 0.5
+# where the rules are unsure, the classifier's share of the task score, chosen by cross-validation on the dev split
+# (python -m pipeline.extract.train --folds 5): on clean text a third did best, on restored legacy OCR a half and
+# more (the rules miss more there); a half costs clean text least
+CLASSIFIER_WEIGHT = 0.5
 HEADING_MAX_CHARS = 120  # an item naming only agencies, this short, heads the paragraphs below it
 AGENCY_SHARE = 0.6  # ... when its agency names cover this share of its text
-
-
-def classifier_text(unit: Unit, units: list[Unit]) -> str:
-    """What the task classifier reads: the paragraph, then its head and section as context."""
-    head = units[unit.parent].text[:150] if unit.parent is not None else ""
-    return flowed(f"{unit.text[:400]} ¦ {head} ¦ {unit.section[:100]}")
 
 
 @dataclass
@@ -40,6 +38,28 @@ class _Analysed:
     figures: list
     task_score: float
     attribute: str | None = None
+
+
+@dataclass
+class Analysis:
+    """One rule pass over a document's body: what the task decisions and the classifier's training read."""
+    text: str
+    paragraphs: list
+    structure: Structure
+    units: list[_Analysed]
+    field_lines: dict[int, list[int]]
+
+
+def classifier_text(analysed: _Analysed, units: list[Unit]) -> str:
+    """What the task classifier reads: what the rules saw, as marker words (the kind of item, the rules' score, a
+    lead agency, a deadline), then the paragraph, its head and its section."""
+    unit = analysed.unit
+    hints = [f"xxkind{unit.kind}", f"xxrule{round(analysed.task_score * 10)}"]
+    hints += ["xxlead"] if any(a.role == "lead" for a in analysed.agencies) else []
+    hints += ["xxdeadline"] if analysed.deadlines else []
+    hints += ["xxparent"] if unit.children else []
+    head = units[unit.parent].text[:150] if unit.parent is not None else ""
+    return flowed(f"{' '.join(hints)} ¦ {unit.text[:400]} ¦ {head} ¦ {unit.section[:100]}")
 
 
 class Extractor:
@@ -73,21 +93,24 @@ class Extractor:
         return next((kind for kind, regex in self.attribute_res.items() if regex.match(unit.text)), None)
 
     def extract(self, doc: Document) -> None:
+        a = self.analyse(doc)
+        doc.metadata = {k: v for k, v in a.structure.metadata.items() if v}
+        locator = Locator(doc)
+        doc.tasks = self._tasks(doc.doc_id, a.structure, a.units, a.field_lines, locator)
+        figures = [(u.unit.start, f) for u in a.units for f in u.figures]
+        figures += self._appendix_figures(a.text, a.paragraphs, a.structure.body_end)
+        doc.metrics = self._metrics(doc.doc_id, figures, doc.tasks, locator)
+
+    def analyse(self, doc: Document) -> Analysis:
         text = normalize_text(doc.text)
         if len(text) != len(doc.text):  # normalisation only swaps characters; keep spans valid
             text = doc.text
         paras = paragraphs(doc)
         st = self.structure.parse(text, paras)
-        doc.metadata = {k: v for k, v in st.metadata.items() if v}
         places = self.agencies.places(text)
         attributes = [self.attribute(u) for u in st.units]
         field_lines = self._field_lines(st.units, attributes)
-        analysed = self._analyse(text, st, places, attributes, field_lines)
-        locator = Locator(doc)
-        doc.tasks = self._tasks(doc.doc_id, st, analysed, field_lines, locator)
-        figures = [(a.unit.start, f) for a in analysed for f in a.figures]
-        figures += self._appendix_figures(text, paras, st.body_end)
-        doc.metrics = self._metrics(doc.doc_id, figures, doc.tasks, locator)
+        return Analysis(text, paras, st, self._analyse(text, st, places, attributes, field_lines), field_lines)
 
     # --- one spaCy pass over the body's paragraphs -------------------------------------------
     def _analyse(self, text: str, st: Structure, places: dict[str, str], attributes: list[str | None],
@@ -124,13 +147,12 @@ class Extractor:
             score = 0.0 if attr else self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines))
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
-            texts = [classifier_text(a.unit, st.units) for a in out]
+            texts = [classifier_text(a, st.units) for a in out]
             textcat = self.nlp.get_pipe("textcat")
             for a, cdoc in zip(out, textcat.pipe(self.nlp.make_doc(t) for t in texts)):
                 if a.task_score not in (0.0, 1.0):
-                    # The hard rules stand; elsewhere the rule estimate and the classifier vote equally:
-                    # trained on some twenty documents, the classifier alone drops tasks the rules find.
-                    a.task_score = (a.task_score + cdoc.cats.get(TASK_LABEL, 0.0)) / 2
+                    # the hard rules stand; elsewhere the rule estimate and the classifier vote
+                    a.task_score = (1 - CLASSIFIER_WEIGHT) * a.task_score + CLASSIFIER_WEIGHT * cdoc.cats.get(TASK_LABEL, 0.0)
         return out
 
     def _field_lines(self, units: list[Unit], attributes: list[str | None]) -> dict[int, list[int]]:
