@@ -23,7 +23,7 @@ _LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêề�
 # an enterprise's or office's name: capitalised words whose second syllables are lower-case
 # ("Bưu chính Viễn thông Việt Nam", "Công nghiệp - Viễn thông Quân đội"); it ends on a capital
 _COMPOUND_NAME = (rf"{_NOT_HEAD}{_PROPER}(?:\s+(?:-\s+)?(?:(?!và\b|với\b|của\b|tại\b|cho\b|các\b|về\b|theo\b)"
-                  rf"[{_LOWER}]+\s+)?{_NOT_HEAD}{_PROPER})*")
+                  rf"[{_LOWER}]+\s+)?(?:-\s+)?{_NOT_HEAD}{_PROPER})*")
 
 
 @dataclass
@@ -46,12 +46,17 @@ class AgencyRules:
         self.full_names = a["full_names"]
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
+        # the right column of the header ("ĐẢNG CỘNG SẢN VIỆT NAM") runs on from the issuer's name when OCR reads
+        # both columns as one line: "TỈNH ỦY HÀ SƠN ĐẢNG CỘNG SẢN VIỆT NAM"
+        self.motto_re = re.compile(words_pattern(lexicon.structure["motto"]), re.IGNORECASE)
+        self.surnames = set(a["surnames"])
+        self.title_before_re = re.compile(rf"(?:{words_pattern(a['leader_titles'])})(?!\w)", re.IGNORECASE)
         admin = f"(?i:{words_pattern(self.admin_units)})"
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
             rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
             rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?"
-            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
+            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
@@ -70,6 +75,13 @@ class AgencyRules:
                                              rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{_NAME})?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
+        self.purpose_heads = {h.lower() for h in a["purpose_heads"]}
+        stops = words_pattern(["và", "với", "của", "tại", "cho", "về", "theo", "để", "đến", "từ", "là", "có", "được",
+                               "đã", "sẽ"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
+                              + a["report_before"] + a["directs_before"])
+        self.purpose_tail_re = re.compile(
+            rf"(?:\s+(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+){{1,12}}?\s+(?:{admin})(?!\w)(?:\s+{_NAME})?")
+        self.compound_last_syllable_re = re.compile(rf"\s+(?!{words_pattern(a['name_stop_words'])}(?!\w))[{_LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]
         units = words_pattern(a["place_actor_units"])
         place = rf"{_NOT_HEAD}{_NAME}"
@@ -91,7 +103,11 @@ class AgencyRules:
         self.leads_through = re.compile(rf"^\s*(?:{words_pattern(a['leads_through'])})\s*$", re.IGNORECASE)
         self.speaker_after = re.compile(rf"^\s*(?:{words_pattern(a['speaker_after'])})(?!\w)", re.IGNORECASE)
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
-        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|đồng\s+chí|{words_pattern(a['leader_titles'])})*"
+        # "đồng chí Nguyễn Văn Hùng, Phó Bí thư Đảng ủy, Chủ tịch …": a person named by the offices held
+        person = r"đồng\s+chí(?-i:\s+[A-ZĐ][^\W\d_]*){1,5}\s*,"
+        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|{person}|đồng\s+chí|{words_pattern(a['leader_titles'])})*"
+        self.person_re = re.compile(person, re.IGNORECASE)
+        self.next_title_re = re.compile(rf"^\s*,\s*(?:{words_pattern(a['leader_titles'])})(?!\w)", re.IGNORECASE)
         self.subject_filler = re.compile(
             rf"^{filler}(?:(?:{words_pattern(a['subject_openers'])})\s*,|"
             rf"(?:{words_pattern(a['fronted_clauses'])})\s[^,;:]*,)?{filler}$", re.IGNORECASE)
@@ -143,9 +159,19 @@ class AgencyRules:
             end = m.end() if m else end
             m = self.collective_tail_re.match(text, end)
             return m.end() if m else end
+        if " ".join(self.abbr.get(written, written).split()).lower() in self.purpose_heads \
+                and (m := self.purpose_tail_re.match(text, end)):
+            return m.end()
         if " ".join(written.split()).lower() in self.named_heads:
-            m = self.compound_tail_re.match(text, end)
-            return m.end() if m else end
+            # "Trung tâm" + a domain ("Văn hóa - Thể thao và Truyền thông") or + a compound name
+            ends = [m.end() for m in (self.compound_tail_re.match(text, end), self.tail_re.match(text, end)) if m]
+            if not ends:
+                return end
+            if max(ends) == ends[0] and (m := self.compound_last_syllable_re.match(text, ends[0])) \
+                    and _pairs_syllables(text[end:ends[0]]):
+                return m.end()
+            m = self.tail_re.match(text, max(ends))  # "… và Truyền thông" + "huyện"
+            return m.end() if m else max(ends)
         if written[:1].islower():
             return end  # a collective kept as written: "cơ quan ngang bộ"
         if self._is_domain(written):
@@ -254,13 +280,17 @@ class AgencyRules:
     def places(self, text: str) -> dict[str, str]:
         """The province / district a document is about, where it names exactly one (or mostly one)."""
         found: dict[str, str] = {}
+        header = self.motto_re.sub("\n", text[:600])
         for unit in self.admin_units:
             names: dict[str, int] = {}
             for m in re.finditer(rf"(?<!\w){unit}\s+({_NAME})", text):
                 n = re.split(r"\s+(?:và|về|tại|năm|ngày)\b", m.group(1))[0]
+                if len(n.split()) >= 3 and n.split()[0] in self.surnames \
+                        and self.title_before_re.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # "Chủ tịch UBND tỉnh Nguyễn Hoàng Phúc": a person
                 names[n] = names.get(n, 0) + 1
             for m in re.finditer(rf"(?<!\w){unit.upper()}\s+(?:ỦY\s+)?([A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){{0,3}})",
-                                 text[:600]):
+                                 header):
                 n = _title_case(m.group(1))
                 names[n] = names.get(n, 0) + 3  # the header counts more
             committee = next((c for c, u in self.party_committees.items() if u == unit), None)
@@ -269,7 +299,7 @@ class AgencyRules:
                     names[m.group(1)] = names.get(m.group(1), 0) + 1
                 # the header "THÀNH ỦY HẢI THÀNH" names the city as "TỈNH ỦY …" names the province
                 for m in re.finditer(rf"(?<!\w){committee.upper()}[ \t]+([A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){{0,3}})",
-                                     text[:600]):
+                                     header):
                     n = _title_case(m.group(1))
                     names[n] = names.get(n, 0) + 3
             if names:
@@ -299,8 +329,14 @@ class AgencyRules:
                             ("lead", self.lead_before)):
             for m in regex.finditer(before):
                 cues.append((m.end(), kind))
+        if cues and self.subject_filler.match(before):
+            return "lead"  # the cue sits in a fronted clause: "Đối với các kiến nghị khác …, Ban Thường vụ … chỉ đạo"
         if cues:
             pos, kind = max(cues)
+            if kind == "lead" and self.person_re.search(before[pos:]) and self.next_title_re.match(after):
+                # "Giao đồng chí A, Ủy viên Ban Thường vụ Thành ủy, Trưởng Ban Tuyên giáo … chỉ đạo": the person acts
+                # through the office named last; the offices before it only say who the person is
+                return "other"
             # another mention between the cue and this one is fine ("phối hợp với Sở A, Sở B"); a lead cue
             # names only the agencies right after it: "Giao Bộ A hoàn thiện … ý kiến của Bộ B" leaves Bộ B out
             directs = self.directs_cue(text, clause_start, start)
@@ -329,6 +365,14 @@ class AgencyRules:
 def is_collective(written: str) -> bool:
     """An unnamed set of bodies: "các sở, ngành", "các tỉnh ủy, thành ủy"."""
     return written.lower().startswith("các ")
+
+
+def _pairs_syllables(name: str) -> bool:
+    """Every capitalised syllable but the last has its lower-case second syllable ("Công nghiệp - Viễn thông Quân"):
+    the last one has its own after the name ("Quân đội")."""
+    words = re.findall(r"[^\W\d_]+", name)
+    capitals = [i for i, w in enumerate(words) if w[0].isupper()]
+    return len(capitals) >= 2 and all(i + 1 < len(words) and words[i + 1][0].islower() for i in capitals[:-1])
 
 
 def clause_start(text: str, pos: int) -> int:
