@@ -37,6 +37,7 @@ from rapidfuzz import fuzz
 from ..config import Config
 from ..model import Document
 from ..render import text_page
+from ..restore.garble_data import DEFAULT_CACHE, ocr_documents
 from ..storage import atomic_write_json
 from .shared import REPO_ROOT, find_shared
 
@@ -137,14 +138,13 @@ def match_pairs(gold: list[str], pred: list[str], threshold: int, scorer=fuzz.ra
     return pairs
 
 
-def lead_error_classes(gold: list[str], pred: list[str], task_matched: bool) -> Counter:
-    """Why lead agencies of one gold task were missed or added: counts per class, no names,
-    so the held-out split can be diagnosed without reading it."""
+def lead_error_classes(gold: list[str], pred: list[str], pairs: list[tuple[int, int]] | None) -> Counter:
+    """Why lead agencies of one gold task were missed or added (``pairs``: the names matched; None when the task
+    was not found): counts per class, no names, so the held-out split can be diagnosed without reading it."""
     errors = Counter()
-    if not task_matched:
+    if pairs is None:
         errors["fn: task not found"] += len(gold)
         return errors
-    pairs = match_pairs(gold, pred, NAME_MATCH)
     rest_g = [g for i, g in enumerate(gold) if i not in {a for a, _ in pairs}]
     rest_p = [p for j, p in enumerate(pred) if j not in {b for _, b in pairs}]
     near = match_pairs(rest_g, rest_p, 60, fuzz.token_set_ratio)
@@ -174,9 +174,10 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
     for i, g in enumerate(gold.tasks):
         g_leads = [name_norm(a) for a in g["lead_agencies"]]
         p_leads = [name_norm(a) for a in doc.tasks[matched[i]].lead_agencies] if i in matched else []
-        n = len(match_pairs(g_leads, p_leads, NAME_MATCH))
+        name_pairs = match_pairs(g_leads, p_leads, NAME_MATCH)
+        n = len(name_pairs)
         s.get("lead_agency").add(Counts(n, len(p_leads) - n, len(g_leads) - n))
-        s.lead_errors.update(lead_error_classes(g_leads, p_leads, i in matched))
+        s.lead_errors.update(lead_error_classes(g_leads, p_leads, name_pairs if i in matched else None))
         ends_pred = [d.end for d in doc.tasks[matched[i]].deadlines] if i in matched else []
         for dl in g.get("deadlines", []):
             s.deadline_total += 1
@@ -234,19 +235,22 @@ def run_text(golds: list[Gold], extractor, restorer) -> dict[str, tuple[Document
         doc = text_document(gold.name, strip_header(gold.text))
         if gold.name.startswith("seed_"):
             restore_document(doc, restorer, Config())
-        t0 = time.perf_counter()
-        extractor.extract(doc)
-        out[gold.name] = (doc, time.perf_counter() - t0)
+        out[gold.name] = timed_extract(doc, extractor)
     return out
 
 
-GARBLE_CACHE = REPO_ROOT / "out" / ".cache" / "restore" / "garble"
+def timed_extract(doc: Document, extractor) -> tuple[Document, float]:
+    t0 = time.perf_counter()
+    extractor.extract(doc)
+    return doc, time.perf_counter() - t0
+
+
+GARBLE_CACHE = REPO_ROOT / DEFAULT_CACHE
 
 
 def garbled_documents(golds: list[Gold], restorer, cache: Path | None = GARBLE_CACHE) -> dict[str, Document]:
     """Each document as legacy English-model OCR of a simulated scan, restored: text like the seeds'."""
     from ..batch import restore_document
-    from ..restore.garble_data import ocr_documents
 
     pages = ocr_documents([strip_header(g.text) for g in golds], [2000 + k for k in range(len(golds))], cache)
     out = {}
@@ -258,12 +262,7 @@ def garbled_documents(golds: list[Gold], restorer, cache: Path | None = GARBLE_C
 
 
 def run_garbled(golds: list[Gold], extractor, restorer) -> dict[str, tuple[Document, float]]:
-    out = {}
-    for name, doc in garbled_documents(golds, restorer).items():
-        t0 = time.perf_counter()
-        extractor.extract(doc)
-        out[name] = (doc, time.perf_counter() - t0)
-    return out
+    return {name: timed_extract(doc, extractor) for name, doc in garbled_documents(golds, restorer).items()}
 
 
 def run_moderate(golds: list[Gold], workdir: Path) -> dict[str, tuple[Document, float]]:

@@ -50,7 +50,8 @@ class AgencyRules:
         # both columns as one line: "TỈNH ỦY HÀ SƠN ĐẢNG CỘNG SẢN VIỆT NAM"
         self.motto_re = re.compile(words_pattern(lexicon.structure["motto"]), re.IGNORECASE)
         self.surnames = set(a["surnames"])
-        self.title_before_re = re.compile(rf"(?:{words_pattern(a['leader_titles'])})(?!\w)", re.IGNORECASE)
+        titles = words_pattern(a["leader_titles"])
+        self.title_before_re = re.compile(rf"(?:{titles})(?!\w)", re.IGNORECASE)
         admin = f"(?i:{words_pattern(self.admin_units)})"
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
@@ -76,12 +77,12 @@ class AgencyRules:
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
         self.purpose_heads = {h.lower() for h in a["purpose_heads"]}
-        stops = words_pattern(["và", "với", "của", "tại", "cho", "về", "theo", "để", "đến", "từ", "là", "có", "được",
-                               "đã", "sẽ"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
+        stops = words_pattern(a["function_words"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
                               + a["report_before"] + a["directs_before"])
         self.purpose_tail_re = re.compile(
             rf"(?:\s+(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+){{1,12}}?\s+(?:{admin})(?!\w)(?:\s+{_NAME})?")
-        self.compound_last_syllable_re = re.compile(rf"\s+(?!{words_pattern(a['name_stop_words'])}(?!\w))[{_LOWER}]+(?!\w)")
+        self.compound_last_syllable_re = re.compile(
+            rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{_LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]
         units = words_pattern(a["place_actor_units"])
         place = rf"{_NOT_HEAD}{_NAME}"
@@ -105,9 +106,9 @@ class AgencyRules:
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
         # "đồng chí Nguyễn Văn Hùng, Phó Bí thư Đảng ủy, Chủ tịch …": a person named by the offices held
         person = r"đồng\s+chí(?-i:\s+[A-ZĐ][^\W\d_]*){1,5}\s*,"
-        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|{person}|đồng\s+chí|{words_pattern(a['leader_titles'])})*"
+        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|{person}|đồng\s+chí|{titles})*"
         self.person_re = re.compile(person, re.IGNORECASE)
-        self.next_title_re = re.compile(rf"^\s*,\s*(?:{words_pattern(a['leader_titles'])})(?!\w)", re.IGNORECASE)
+        self.next_title_re = re.compile(rf"^\s*,\s*(?:{titles})(?!\w)", re.IGNORECASE)
         self.subject_filler = re.compile(
             rf"^{filler}(?:(?:{words_pattern(a['subject_openers'])})\s*,|"
             rf"(?:{words_pattern(a['fronted_clauses'])})\s[^,;:]*,)?{filler}$", re.IGNORECASE)
