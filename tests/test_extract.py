@@ -49,6 +49,9 @@ def _doc(text: str) -> Document:
     ("trước ngày 15/12", "by", None, "2024-12-15", "day"),  # no year: the document's
     ("trước ngày 10/01", "by", None, "2025-01-10", "day"),  # already past: the next year
     ("trước 17 giờ ngày 28/10/2024", "by", None, "2024-10-28", "day"),
+    ("không muộn hơn ngày 15/4/2024", "by", None, "2024-04-15", "day"),
+    ("trong thời hạn 10 ngày", "by", None, "2024-03-30", "day"),  # counted from the document date
+    ("trong năm nay", "within", "2024-01-01", "2024-12-31", "year"),
 ])
 def test_deadlines_are_normalised(phrase, kind, start, end, granularity):
     found = TemporalNormaliser(load_lexicon()).find(f"Các đơn vị thực hiện {phrase}.", DOC_DATE)

@@ -85,6 +85,7 @@ class DocScore:
     deadline_total: int = 0
     deadline_exact: int = 0
     lead_errors: Counter = field(default_factory=Counter)  # error class -> count (see lead_error_classes)
+    deadline_errors: Counter = field(default_factory=Counter)  # error class -> count (see deadline_error_class)
 
     def get(self, key: str) -> Counts:
         return self.counts.setdefault(key, Counts())
@@ -95,12 +96,15 @@ def load_gold(shared: Path | None) -> tuple[list[Gold], list[str]]:
     for path in sorted(ANNOTATIONS.glob("*.json")):
         ann = json.loads(path.read_text(encoding="utf-8"))
         src = ann["source"]
-        base = shared if src.startswith("docs/") else REPO_ROOT
+        base = shared if src.startswith(("docs/", "corpus/")) else REPO_ROOT
         if base is None:
             skipped.append(f"{path.stem}: needs ../shared/{src}")
             continue
         source = base / src
         raw = source.read_bytes()
+        if "source_lines" in ann:  # one document of the corpus file: its lines first..last (1-based)
+            first, last = ann["source_lines"]
+            raw = b"\n".join(raw.split(b"\n")[first - 1:last])
         if hashlib.sha256(raw).hexdigest() != ann["source_sha256"]:
             skipped.append(f"{path.stem}: {source} changed since it was annotated")
             continue
@@ -163,6 +167,18 @@ def lead_error_classes(gold: list[str], pred: list[str], pairs: list[tuple[int, 
     return errors
 
 
+def deadline_error_class(gold: dict, pred: list | None) -> str:
+    """Why a gold deadline's end date was not found on its task (``pred``: the task's unmatched predicted
+    deadlines, None when the task was not found), without text."""
+    if pred is None:
+        return "task not found"
+    if not pred:
+        return f"none predicted ({gold.get('kind')}, {gold.get('granularity')})"
+    same = [d for d in pred if d.granularity == gold.get("granularity")]
+    return f"other end ({gold.get('kind')}, {gold.get('granularity')}; " \
+           f"{'same granularity' if same else 'predicted ' + pred[0].granularity})"
+
+
 def score_document(gold: Gold, doc: Document) -> DocScore:
     s = DocScore()
     gold_tasks = [norm(gold_text(gold, t)) for t in gold.tasks]
@@ -178,12 +194,15 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
         n = len(name_pairs)
         s.get("lead_agency").add(Counts(n, len(p_leads) - n, len(g_leads) - n))
         s.lead_errors.update(lead_error_classes(g_leads, p_leads, name_pairs if i in matched else None))
-        ends_pred = [d.end for d in doc.tasks[matched[i]].deadlines] if i in matched else []
+        preds = list(doc.tasks[matched[i]].deadlines) if i in matched else []
         for dl in g.get("deadlines", []):
             s.deadline_total += 1
-            if dl.get("end") in ends_pred:
-                ends_pred.remove(dl.get("end"))
+            hit = next((d for d in preds if d.end == dl.get("end")), None)
+            if hit is not None:
+                preds.remove(hit)
                 s.deadline_exact += 1
+            else:
+                s.deadline_errors[deadline_error_class(dl, preds if i in matched else None)] += 1
     for j, t in enumerate(doc.tasks):
         if j not in matched.values():
             s.get("lead_agency").add(Counts(0, len(set(t.lead_agencies)), 0))
@@ -295,6 +314,7 @@ def summarise(golds: list[Gold], results: dict[str, tuple[Document, float]]) -> 
         total.deadline_total += s.deadline_total
         total.deadline_exact += s.deadline_exact
         total.lead_errors.update(s.lead_errors)
+        total.deadline_errors.update(s.deadline_errors)
         pages += max(1, len(doc.pages)) if doc.text_source != "text_file" else max(1, len(doc.text) / 2500)
         seconds += secs
     fields = {k: c.scores() for k, c in sorted(total.counts.items())}
@@ -303,6 +323,7 @@ def summarise(golds: list[Gold], results: dict[str, tuple[Document, float]]) -> 
                               if total.deadline_total else None}
     return {"documents": len(per_doc), "fields": fields, "per_document": per_doc,
             "lead_agency_errors": dict(sorted(total.lead_errors.items())),
+            "deadline_errors": dict(sorted(total.deadline_errors.items())),
             "extract_seconds_per_page": round(seconds / pages, 4) if pages else None}
 
 
@@ -319,6 +340,8 @@ def print_table(title: str, summary: dict) -> None:
         print(f"  {'deadline end exact':<20} {d['accuracy']:>6.3f}   ({d['exact']}/{d['total']} annotated deadlines)")
     if summary["lead_agency_errors"]:
         print("  lead agency errors: " + "; ".join(f"{k} {v}" for k, v in summary["lead_agency_errors"].items()))
+    if summary["deadline_errors"]:
+        print("  deadline errors: " + "; ".join(f"{k} {v}" for k, v in summary["deadline_errors"].items()))
 
 
 def main(argv: list[str] | None = None) -> int:

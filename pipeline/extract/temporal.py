@@ -31,6 +31,7 @@ _ATOMS = {
     "month": rf"tháng\s+(\d{{1,2}})(?:\s*(?:/|năm|,)\s*{_YEAR})?(?![\d/])",
     "years": rf"(?:năm\s+)?{_YEAR}\s*[-–]\s*{_YEAR}",
     "year": rf"năm\s+{_YEAR}",
+    "this_year": r"năm\s+nay",
     "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
 }
 _ATOM_RE = re.compile("|".join(f"(?P<{k}>{_TIME_OF_DAY}{v})" for k, v in _ATOMS.items()), re.IGNORECASE)
@@ -118,6 +119,8 @@ class TemporalNormaliser:
                 if not 1900 < year < 2200:
                     return None
                 return _Atom(m.start(), m.end(), date(year, 1, 1), date(year, 12, 31), "year")
+            if kind == "this_year":  # "trong năm nay": the document's year
+                return _Atom(m.start(), m.end(), date(anchor, 1, 1), date(anchor, 12, 31), "year") if anchor else None
             if kind == "relative":
                 n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
                 days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
@@ -190,7 +193,8 @@ class TemporalNormaliser:
     def _make(self, text: str, start: int, end: int, kind: str, first, last, granularity: str) -> Deadline:
         # the phrase includes its trigger word ("trước ngày 05/4/2024"), found just before the atom
         lead = re.search(r"(?:(?:hoàn\s+thành|xong|phấn\s+đấu|chậm\s+nhất|muộn\s+nhất|ngay)\s+)?"
-                         r"(?:trước|trong(?:\s+vòng|\s+suốt)?|đến\s+hết|hết|đến|từ\s+nay\s+đến(?:\s+hết)?|"
+                         r"(?:trước|trong(?:\s+vòng|\s+suốt|\s+thời\s+hạn|\s+thời\s+gian)?|không\s+(?:muộn|chậm)\s+hơn|đến\s+hết|hết|"
+                         r"đến|từ\s+nay\s+đến(?:\s+hết)?|"
                          r"từ|giai\s+đoạn)\s*(?:là\s+|vào\s+)?$", text[max(0, start - 40): start], re.IGNORECASE)
         if lead:
             start -= len(text[max(0, start - 40): start]) - lead.start()
