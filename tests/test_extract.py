@@ -248,3 +248,17 @@ def test_heads_without_colon_and_wrapped_lines(extractor):
     assert all(t.lead_inherited for t in doc.tasks)
     assert doc.tasks[0].text.endswith("trong tháng 5/2024.")  # the wrapped line belongs to item a)
     assert [t.deadline for t in doc.tasks] == ["2024-05-31", "2024-06-30"]
+
+
+def test_letters_of_the_government_office(extractor):
+    # the addressee list is no task; a number belongs to a name; a capitalised verb after a name is not part of it;
+    # "thành phố" is the city of the header; a deadline line without its colon dates the bullet above it only
+    doc = _doc("ỦY BAN NHÂN DÂN THÀNH PHỐ LAM GIANG\nSố: 412/UBND-ĐT\nLam Giang, ngày 18 tháng 11 năm 2025\n"
+               "Kính gửi:\n- Ban Quản lý Dự án 85;\n- Công an thành phố.\n"
+               "Thực hiện chỉ đạo của Thủ tướng Chính phủ, Ủy ban nhân dân thành phố có ý kiến như sau:\n"
+               "1. Giao Ban Quản lý Dự án 85 Khẩn trương bàn giao mặt bằng cho nhà thầu, báo cáo trước ngày 05/12/2025.\n"
+               "2. Công an thành phố:\n- Rà soát dữ liệu cư trú của các hộ dân trên địa bàn.\n"
+               "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies, t.deadline) for t in doc.tasks] == [
+        ("1", ["Ban Quản lý Dự án 85"], "2025-12-05"), ("2.-1", ["Công an thành phố Lam Giang"], "2025-12-31")]

@@ -79,14 +79,20 @@ class Extractor:
         self.purpose_heading = re.compile(rf"(?i)^\s*(?:{MARKER})?\s*(?:{words_pattern(s['purpose_headings'])})")
         marker = rf"^\s*(?:{MARKER})?\s*"
         qualifiers = rf"(?:\s+(?:{words_pattern(s['attribute_qualifiers'])}))*"
+        # a deadline line may go without its colon: "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025."
+        when = rf"\s+(?:{words_pattern(self.lexicon.temporal['by'] + self.lexicon.temporal['within'])})(?:\s+(?:ngày|tháng|quý|năm))?\s+\d"
         self.attribute_res = {
-            kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)}){qualifiers}\s*:")
+            kind: re.compile(rf"(?i){marker}(?:{words_pattern(labels)}){qualifiers}"
+                             rf"(?:\s*:{f'|(?={when})' if kind == 'deadline' else ''})")
             for kind, labels in s["attribute_labels"].items()
         }
         self.task_label_re = re.compile(rf"(?i){marker}(?:{words_pattern(s['task_labels'])})\s*:\s*")
         self.closing_re = re.compile(rf"(?i)(?:{words_pattern(s['closing_formulas'])})")
+        labels = words_pattern(s["addressee_labels"])
+        self.addressee_re = re.compile(rf"(?i)^\s*(?:{labels})\s*:|(?<!\w)(?:{labels})\s*:\s*$")
         self.directs_opening_re = re.compile(
-            rf"(?i){marker}(?:chủ\s+trì\s*,\s*)?(?:{words_pattern(self.lexicon.agencies['directs_before'])})\s")
+            rf"(?i){marker}(?:về\s[^:;.]{{1,100}}:\s*)?(?:chủ\s+trì\s*,\s*)?"
+            rf"(?:{words_pattern(self.lexicon.agencies['directs_before'])})\s")  # "- Về thi công: chỉ đạo …"
 
     def attribute(self, unit: Unit) -> str | None:
         """lead | cooperate | deadline | other for a field line of a plan item, else None."""
@@ -119,6 +125,7 @@ class Extractor:
         # the first numbered item; dashes before it list the addressees ("Thủ tướng Chính phủ điện: - Bộ trưởng …")
         first_item = next((u.start for u in st.units if u.kind in ("roman", "number")),
                           next((u.start for u in st.units if u.kind != "plain"), None))
+        addressees = self._addressees(st.units, first_item)
         for unit, attr in zip(st.units, attributes):
             d = self.nlp.make_doc(flowed(unit.text))
             d.user_data["doc_date"] = st.doc_date
@@ -144,7 +151,8 @@ class Extractor:
                                           unit.start + dl.span_start, unit.start + dl.span_end))
             figures = [span._.figure for span in d.spans.get("metrics", [])]
             fielded = self._has_fields(unit, st.units, attributes, field_lines, len(out))
-            score = 0.0 if attr else self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines))
+            score = 0.0 if attr or len(out) in addressees else \
+                self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines))
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
             texts = [classifier_text(a, st.units) for a in out]
@@ -153,6 +161,18 @@ class Extractor:
                 if a.task_score not in (0.0, 1.0):
                     # the hard rules stand; elsewhere the rule estimate and the classifier vote
                     a.task_score = (1 - CLASSIFIER_WEIGHT) * a.task_score + CLASSIFIER_WEIGHT * cdoc.cats.get(TASK_LABEL, 0.0)
+        return out
+
+    def _addressees(self, units: list[Unit], first_item: int | None) -> set[int]:
+        """The addressee list before the first item: "Kính gửi:" or "BỘ XÂY DỰNG điện:" and the dashes under it."""
+        out: set[int] = set()
+        for k, unit in enumerate(units):
+            if first_item is not None and unit.start >= first_item:
+                break
+            if self.addressee_re.search(unit.text.strip()):
+                out.add(k)
+            elif out and k - 1 in out and unit.kind in ("dash", "plus"):
+                out.add(k)
         return out
 
     def _field_lines(self, units: list[Unit], attributes: list[str | None]) -> dict[int, list[int]]:
@@ -260,15 +280,17 @@ class Extractor:
             deadlines = list(a.deadlines) or self._head_deadlines(unit, st.units, analysed)
             fields = self._item_fields(index, st.units, analysed, field_lines)
             if fields is not None:
-                leads, others, field_deadlines = fields
+                leads, others, field_deadlines, own = fields
                 # a "Cơ quan thực hiện:" line (the task's own or its item's) names the lead more exactly than the
                 # text ("…, các cơ quan, đơn vị tổ chức tuyên truyền" over "- Cơ quan thực hiện: Sở Tư pháp; …")
-                override = inherited or bool(leads)
-                if override or not any(ag.role == "lead" for ag in agencies):
-                    agencies = leads + [ag for ag in agencies if not override or ag.role != "lead"]
-                    inherited = bool(leads) or inherited
+                # (a field list with no lead, only "Thời gian hoàn thành …", leaves the leads as they are)
+                if leads:
+                    agencies = leads + [ag for ag in agencies if ag.role != "lead"]
+                    inherited = True
                 agencies += others
-                deadlines = field_deadlines or deadlines  # "Thời gian thực hiện:" is the item's own deadline
+                # "Thời gian thực hiện:" is the item's deadline; a bullet's own date still stands against its item's
+                if own or not a.deadlines:
+                    deadlines = field_deadlines or deadlines
             page, box = locator.locate(unit.start, unit.end)
             tasks.append(Task(
                 task_id=f"{doc_id}-T{len(tasks) + 1:03d}", section=" ".join(unit.section.split())[:120],
@@ -287,7 +309,8 @@ class Extractor:
 
     def _item_fields(self, index: int, units: list[Unit], analysed: list[_Analysed],
                      field_lines: dict[int, list[int]]) -> tuple | None:
-        """Lead, other agencies, deadlines from the field lines of the nearest item that has them.
+        """Lead, other agencies, deadlines from the field lines of the nearest item that has them, and whether that
+        item is the task itself.
 
         The task's own field lines come first ("1. Tổ chức tuyên truyền …" over "- Cơ quan thực hiện: …").
         """
@@ -299,7 +322,7 @@ class Extractor:
                 leads = [ag for f in found for ag in f.agencies if ag.role == "lead"]
                 others = [ag for f in found for ag in f.agencies if ag.role != "lead"]
                 deadlines = [d for f in found if f.attribute == "deadline" for d in f.deadlines]
-                return leads, others, deadlines
+                return leads, others, deadlines, i == index
         return None
 
     def _appendix_figures(self, text: str, paras: list, body_end: int) -> list[tuple[int, object]]:

@@ -17,6 +17,7 @@ from .lexicon import Lexicon, words_pattern
 
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
+_CAPS_NAME = r"[A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){0,3}"  # "TUYÊN QUANG" in a header
 _CLAUSE_BREAK = re.compile(r"[;:.!?]\s|[;:]|\n")
 _NOT_HEAD = r"(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)"
 _LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
@@ -53,11 +54,16 @@ class AgencyRules:
         titles = words_pattern(a["leader_titles"])
         self.title_before_re = re.compile(rf"(?:{titles})(?!\w)", re.IGNORECASE)
         admin = f"(?i:{words_pattern(self.admin_units)})"
+        # a name's proper words, but not a capitalised verb after it ("Giao Sở Xây dựng Theo dõi, đôn đốc …")
+        domains = {d.lower() for d in self.domains}
+        verbs = [v[0].upper() + v[1:] for v in lexicon.structure["directive_cues"] + a["lead_after"]
+                 if " " in v and v.lower() not in domains]
+        name = rf"(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}(?:\s+(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}){{0,3}}"
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
             rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
-            rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))?"
-            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME}))",
+            rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name}))?"
+            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name}))",
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
@@ -73,14 +79,16 @@ class AgencyRules:
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{_NAME})?")
-        self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{_NAME})")
+                                             rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{name})?")
+        self.code_tail_re = re.compile(r"(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
+                                       r"(?:\s+quốc\s+gia(?!\w))?")
+        self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
         self.purpose_heads = {h.lower() for h in a["purpose_heads"]}
         stops = words_pattern(a["function_words"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
                               + a["report_before"] + a["directs_before"])
         self.purpose_tail_re = re.compile(
-            rf"(?:\s+(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+){{1,12}}?\s+(?:{admin})(?!\w)(?:\s+{_NAME})?")
+            rf"(?:\s+(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+){{1,12}}?\s+(?:{admin})(?!\w)(?:\s+{name})?")
         self.compound_last_syllable_re = re.compile(
             rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{_LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]
@@ -151,8 +159,15 @@ class AgencyRules:
 
     # --- extent ------------------------------------------------------------------------------
     def extend(self, text: str, start: int, end: int) -> int:
-        """End of the mention once the administrative unit and proper name after it are taken in."""
+        """End of the mention once the administrative unit, proper name and number after it are taken in."""
         written = text[start:end]
+        end = self._extent(text, written, end)
+        if not is_collective(written) and not written[:1].islower() and not self._is_domain(written) \
+                and (m := self.code_tail_re.match(text, end)):
+            return m.end()  # "Ban Quản lý Dự án 85", "Ban Chỉ đạo 389 quốc gia", "Chi cục Hải quan khu vực XIX"
+        return end
+
+    def _extent(self, text: str, written: str, end: int) -> int:
         if is_collective(written):
             while m := self.collective_more_re.match(text, end):
                 end = m.end()
@@ -254,11 +269,11 @@ class AgencyRules:
         else:
             for unit in self.admin_units:
                 name = re.sub(rf"(?<=\s){unit.title()}$|(?<=\s){unit.capitalize()}$", unit, name)
-        # "Ủy ban nhân dân tỉnh", "các tổ chức chính trị - xã hội tỉnh" in a document about one province: name it;
-        # "Ủy ban nhân dân cấp xã", "các tỉnh, thành phố" name a level or a list, no one place
+        # "Ủy ban nhân dân tỉnh" in a document about one province: name it; "Ủy ban nhân dân cấp xã",
+        # "Ủy ban nhân dân các tỉnh, thành phố" name a level or a list, no one place
         for unit in sorted(self.admin_units, key=len, reverse=True):
-            # a collective is kept as written: only its lower-case "tỉnh" is resolved, not "Thành phố" (the City)
-            if re.search(rf"{'' if collective else '(?i)'}(?<!các )(?<!cấp )(?<!,)(?<!, )(?<!\w){unit}$", name) \
+            # a collective is kept as written ("các sở, ban, ngành tỉnh"), as the annotation guide has it
+            if not collective and re.search(rf"(?i)(?<!các )(?<!cấp )(?<!,)(?<!, )(?<!\w){unit}$", name) \
                     and places.get(unit.lower()) \
                     and not re.fullmatch(rf"(?i)(?:các|mỗi)\s+{unit}", name):
                 return f"{name} {places[unit.lower()]}"
@@ -290,8 +305,8 @@ class AgencyRules:
                         and self.title_before_re.search(text, max(0, m.start() - 40), m.start()):
                     continue  # "Chủ tịch UBND tỉnh Nguyễn Hoàng Phúc": a person
                 names[n] = names.get(n, 0) + 1
-            for m in re.finditer(rf"(?<!\w){unit.upper()}\s+(?:ỦY\s+)?([A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){{0,3}})",
-                                 header):
+            # on the same line, whole words: "… ĐỊA BÀN THÀNH PHỐ\nThực hiện …" names no city
+            for m in re.finditer(rf"(?<!\w){unit.upper()}[ \t]+(?:ỦY[ \t]+)?({_CAPS_NAME})(?!\w)", header):
                 n = _title_case(m.group(1))
                 names[n] = names.get(n, 0) + 3  # the header counts more
             committee = next((c for c, u in self.party_committees.items() if u == unit), None)
@@ -299,8 +314,7 @@ class AgencyRules:
                 for m in re.finditer(rf"(?<!\w){committee}\s+({_NAME})", text):
                     names[m.group(1)] = names.get(m.group(1), 0) + 1
                 # the header "THÀNH ỦY HẢI THÀNH" names the city as "TỈNH ỦY …" names the province
-                for m in re.finditer(rf"(?<!\w){committee.upper()}[ \t]+([A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){{0,3}})",
-                                     header):
+                for m in re.finditer(rf"(?<!\w){committee.upper()}[ \t]+({_CAPS_NAME})(?!\w)", header):
                     n = _title_case(m.group(1))
                     names[n] = names.get(n, 0) + 3
             if names:
