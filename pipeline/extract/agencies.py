@@ -58,7 +58,8 @@ class AgencyRules:
         domains = {d.lower() for d in self.domains}
         verbs = [v[0].upper() + v[1:] for v in lexicon.structure["directive_cues"] + a["lead_after"]
                  if " " in v and v.lower() not in domains]
-        name = rf"(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}(?:\s+(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}){{0,3}}"
+        proper = rf"(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}"
+        name = rf"{proper}(?:\s+{proper}){{0,3}}"
         # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
         self.tail_re = re.compile(
             rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
