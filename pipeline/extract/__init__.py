@@ -122,7 +122,8 @@ class Extractor:
     def _analyse(self, text: str, st: Structure, places: dict[str, str], attributes: list[str | None],
                  field_lines: dict[int, list[int]]) -> list[_Analysed]:
         docs = []
-        # the first numbered item; dashes before it list the addressees ("Thủ tướng Chính phủ điện: - Bộ trưởng …")
+        # the first numbered item: before it come the addressees ("Thủ tướng Chính phủ điện:" / "- Bộ trưởng …") and
+        # the preamble
         first_item = next((u.start for u in st.units if u.kind in ("roman", "number")),
                           next((u.start for u in st.units if u.kind != "plain"), None))
         addressees = self._addressees(st.units, first_item)
