@@ -262,3 +262,35 @@ def test_letters_of_the_government_office(extractor):
     extractor.extract(doc)
     assert [(t.item_path, t.lead_agencies, t.deadline) for t in doc.tasks] == [
         ("1", ["Ban Quản lý Dự án 85"], "2025-12-05"), ("2.-1", ["Công an thành phố Lam Giang"], "2025-12-31")]
+
+
+def test_plan_bullets_opening_with_a_verb_and_mass_organisations(extractor):
+    # a plan's bullets that open with a verb are tasks; a paragraph saying what something "là" is not; the projects
+    # "do Bộ Công an chủ trì" are not this task's lead; the province's Youth Union and a bank branch keep their names
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 88/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
+               "PHÁT TRIỂN KINH TẾ SỐ TỈNH LAM GIANG\n"
+               "I. NHIỆM VỤ, GIẢI PHÁP\n"
+               "Nhân lực số là yếu tố then chốt, cần được ưu tiên đầu tư, đào tạo trong toàn tỉnh.\n"
+               "1. Phát triển hạ tầng số\n"
+               "- Phát triển các nền tảng số dùng chung của tỉnh, kết nối với các nền tảng quốc gia.\n"
+               "- Ứng dụng trí tuệ nhân tạo trong quản lý đất đai, tài nguyên và môi trường.\n"
+               "II. TỔ CHỨC THỰC HIỆN\n"
+               "1. Công an tỉnh\n"
+               "Tổ chức triển khai các dự án do Bộ Công an chủ trì trên địa bàn tỉnh theo chức năng, nhiệm vụ.\n"
+               "2. Tỉnh đoàn\n"
+               "Chỉ đạo tổ chức Đoàn các cấp tham gia hỗ trợ người dân sử dụng dịch vụ công trực tuyến.\n"
+               "3. Ngân hàng Nhà nước chi nhánh khu vực 14\n"
+               "Chỉ đạo các ngân hàng thương mại mở tài khoản cho người dân trên địa bàn.\n"
+               "4. Liên minh Hợp tác xã\n"
+               "Vận động các hợp tác xã tham gia sàn thương mại điện tử của tỉnh.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("I.1.-1", []), ("I.1.-2", []),
+        ("II.¶1", ["Công an tỉnh Lam Giang"]), ("II.¶2", ["Tỉnh đoàn Lam Giang"]),
+        ("II.¶3", ["Ngân hàng Nhà nước chi nhánh khu vực 14"]), ("II.¶4", ["Liên minh Hợp tác xã"])]
+
+
+def test_a_bare_trực_thuộc_ends_a_collective(nlp):
+    assert _leads(nlp, "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc "
+                       "tuyên truyền, vận động hội viên.") == \
+        ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các tổ chức chính trị - xã hội"]

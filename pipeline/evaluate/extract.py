@@ -38,6 +38,7 @@ from ..config import Config
 from ..model import Document
 from ..render import text_page
 from ..restore.garble_data import DEFAULT_CACHE, ocr_documents
+from ..simulate.scan import seed_for
 from ..storage import atomic_write_json
 from .shared import REPO_ROOT, find_shared
 
@@ -271,7 +272,7 @@ def garbled_documents(golds: list[Gold], restorer, cache: Path | None = GARBLE_C
     """Each document as legacy English-model OCR of a simulated scan, restored: text like the seeds'."""
     from ..batch import restore_document
 
-    pages = ocr_documents([strip_header(g.text) for g in golds], [2000 + k for k in range(len(golds))], cache)
+    pages = ocr_documents([strip_header(g.text) for g in golds], [seed_for(g.name) for g in golds], cache)
     out = {}
     for gold, doc_pages in zip(golds, pages):
         doc = text_document(gold.name, "\n".join(ocr for _, ocr in doc_pages))
@@ -292,8 +293,8 @@ def run_moderate(golds: list[Gold], workdir: Path) -> dict[str, tuple[Document, 
 
     inbox, out = workdir / "inbox", workdir / "out"
     inbox.mkdir(parents=True, exist_ok=True)
-    for k, gold in enumerate(golds):
-        save_pdf(simulate(strip_header(gold.text), "moderate", seed=2000 + k), inbox / f"{gold.name}.pdf")
+    for gold in golds:
+        save_pdf(simulate(strip_header(gold.text), "moderate", seed=seed_for(gold.name)), inbox / f"{gold.name}.pdf")
     run_batch(Config(inbox=inbox, out=out, quiet=True))
     docs = {Path(d.source_path).stem: d for d in load_documents(out / "json")}
     return {name: (doc, doc.timings.get("extract", 0.0)) for name, doc in docs.items()}

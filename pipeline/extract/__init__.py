@@ -72,6 +72,9 @@ class Extractor:
         s = self.lexicon.structure
         self.strong_cue = re.compile(r"(?i)^(?:\W|\d|[a-zđ]\))*(?:giao|đề nghị|yêu cầu)\b|\bchủ trì,?\s+phối hợp")
         self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
+        self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
+        # the copula inside the first clause, before any order: "Kinh phí là điều kiện thực thi, …"
+        self.statement_re = re.compile(rf"(?i)^[^,;:.]{{2,60}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
@@ -217,7 +220,9 @@ class Extractor:
         for ag in agencies:
             a, b = ag.start - unit.start, ag.end - unit.start
             masked = masked[:a] + " " * (b - a) + masked[b:]
-        if not self.cue_re.search(masked):
+        opening = MARKER_RE.sub("", body, count=1).lstrip()
+        opens_with_verb = bool(self.opening_verb_re.match(opening))
+        if not (opens_with_verb or self.cue_re.search(masked)):
             return 0.0
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
         if self.closing_re.search(body) and unit.kind == "plain":
@@ -244,16 +249,18 @@ class Extractor:
         if parent is not None and parent.is_head and self.assigning_head.search(parent.text):
             score += 0.1
         first = body[:80]
-        if self.cue_re.search(first):
+        if opens_with_verb or self.cue_re.search(first):
             score += 0.15
         if any(a.role == "lead" for a in agencies):
             score += 0.1
         if has_deadline:  # a time limit is set on what someone must do, not on a report of results
             score += 0.1
         # an imperative opening ("Khẩn trương rà soát … chưa được chuẩn hóa") is no report of the past
-        opening = MARKER_RE.sub("", body, count=1)
         if self.past_re.search(first) and not self.cue_re.match(opening):
             score -= 0.25
+        statement = self.statement_re.match(opening)
+        if statement and not self.cue_re.search(statement.group()) and not any(a.role == "lead" for a in agencies):
+            score -= 0.3
         return min(0.99, max(0.01, score))
 
     # --- tables' records ---------------------------------------------------------------------

@@ -47,6 +47,7 @@ class AgencyRules:
         self.full_names = a["full_names"]
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
+        self.unit_word_names = tuple(n.lower() for n in a["unit_word_names"])
         # the right column of the header ("ĐẢNG CỘNG SẢN VIỆT NAM") runs on from the issuer's name when OCR reads
         # both columns as one line: "TỈNH ỦY HÀ SƠN ĐẢNG CỘNG SẢN VIỆT NAM"
         self.motto_re = re.compile(words_pattern(lexicon.structure["motto"]), re.IGNORECASE)
@@ -76,12 +77,14 @@ class AgencyRules:
             rf"(?:\s*,\s*|\s+và\s+)(?:các\s+)?(?i:{words_pattern(a['collective_nouns'])})"
             rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w)|\s+trực\s+thuộc\b)")
         self.possessive_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['possessive_before'])})\s*$", re.IGNORECASE)
-        # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy")
+        self.agent_re = re.compile(rf"\w[^\w]+(?:{words_pattern(a['agent_before'])})\s*$")  # not "Do …" opening
+        # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy"), and
+        # not a bare "… trực thuộc" (their own members: "Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội trực thuộc")
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{name})?")
-        self.code_tail_re = re.compile(r"(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
+                                             rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{_LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{name})?")
+        self.code_tail_re = re.compile(r"(?:\s+chi\s+nhánh)?(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
                                        r"(?:\s+quốc\s+gia(?!\w))?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
@@ -165,7 +168,7 @@ class AgencyRules:
         end = self._extent(text, written, end)
         if not is_collective(written) and not written[:1].islower() and not self._is_domain(written) \
                 and (m := self.code_tail_re.match(text, end)):
-            return m.end()  # "Ban Quản lý Dự án 85", "Ban Chỉ đạo 389 quốc gia", "Chi cục Hải quan khu vực XIX"
+            return m.end()  # "Ban Quản lý Dự án 85", "Chi cục Hải quan khu vực XIX", "… chi nhánh khu vực 14"
         return end
 
     def _extent(self, text: str, written: str, end: int) -> int:
@@ -275,6 +278,7 @@ class AgencyRules:
         for unit in sorted(self.admin_units, key=len, reverse=True):
             # a collective is kept as written ("các sở, ban, ngành tỉnh"), as the annotation guide has it
             if not collective and re.search(rf"(?i)(?<!các )(?<!cấp )(?<!,)(?<!, )(?<!\w){unit}$", name) \
+                    and not name.lower().endswith(self.unit_word_names) \
                     and places.get(unit.lower()) \
                     and not re.fullmatch(rf"(?i)(?:các|mỗi)\s+{unit}", name):
                 return f"{name} {places[unit.lower()]}"
@@ -333,8 +337,8 @@ class AgencyRules:
         for s, e in sorted(others, reverse=True):  # earlier names in a list do not hide the subject
             before = before[: s - clause_start] + before[e - clause_start:]
         after = text[end:end + 40]
-        if self.possessive_re.search(before):
-            return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị"
+        if self.possessive_re.search(before) or self.agent_re.search(before):
+            return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị", "các dự án do Bộ A chủ trì"
         if self.speaker_after.match(after):
             return "other"  # the issuer speaking: "Bộ Chính trị yêu cầu …", "Thường trực Tỉnh ủy ghi nhận"
         if others and not is_collective(text[start:end]) \

@@ -145,6 +145,8 @@ class StructureParser:
         title = [meta.get("title", "")]
         while i < len(texts) and i <= type_at + 3:
             t = texts[i].strip()
+            if re.match(r"[IVX]{1,5}\s*[.\-–]\s", t):
+                break  # the first section ("I. MỤC ĐÍCH, YÊU CẦU") right under the title
             upper_share = sum(c.isupper() for c in t) / max(1, sum(c.isalpha() for c in t))
             if re.match(r"(?i)^(về|v/v)\s", t) or (upper_share > 0.6 and len(t) < 300) or (
                     not re.search(r"[.;:]$", t) and len(t) < 120 and not MARKER_RE.match(t)

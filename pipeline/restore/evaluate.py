@@ -33,7 +33,6 @@ set used for tuning), so that the held-out ``docs`` are never used to tune anyth
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -44,6 +43,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from ..simulate.scan import seed_for
 from .api import RestoreModel, load_model, restore_text
 from .syllable import Orthography, transfer_case
 
@@ -194,10 +194,6 @@ def load_texts(args) -> list[tuple[str, str]]:
     return [(f.stem, read_doc(f)) for f in files]
 
 
-def stable_seed(name: str) -> int:
-    return int(hashlib.sha1(name.encode("utf-8")).hexdigest()[:6], 16)
-
-
 def run_stripped(texts, model, with_pyvi=True) -> Condition:
     cond = Condition("stripped")
     for name, raw in texts:
@@ -211,7 +207,7 @@ def garbled_inputs(texts, cache: Path | None, max_chars: int = 0, workers: int =
     from .garble_data import _head, ocr_documents
 
     raws = [_head(raw, max_chars) if max_chars else raw for _, raw in texts]
-    pages = ocr_documents(raws, [stable_seed(n) for n, _ in texts], cache, "clean", workers, log)
+    pages = ocr_documents(raws, [seed_for(n) for n, _ in texts], cache, "clean", workers, log)
     out = []
     for (name, _), pp in zip(texts, pages):
         out.append((name, "\n".join(g for g, _ in pp), "\n".join(o.rstrip("\n\f ") for _, o in pp)))
@@ -266,7 +262,7 @@ def run_ocr_vie(texts, model, preset: str, with_pyvi=True, cache: Path | None = 
     from .ocr_vie import DEFAULT_CACHE, joined, ocr_documents
 
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    pages = ocr_documents([raw for _, raw in texts], [stable_seed(n) for n, _ in texts], preset,
+    pages = ocr_documents([raw for _, raw in texts], [seed_for(n) for n, _ in texts], preset,
                           cache or DEFAULT_CACHE, log=log)
     cond = Condition(f"ocr_{preset}")
     for (name, _), pp in zip(texts, pages):

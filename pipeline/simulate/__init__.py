@@ -12,7 +12,7 @@ Ground truth is every drawn line in reading order; seal text is not part of it.
 from .degrade import PRESETS, Degradation
 from .output import save_pdf, save_pngs, save_tiff
 from .parse import OfficialText, parse_official_text, read_text_file
-from .scan import SimulatedPage, SimulatedScan, simulate
+from .scan import SimulatedPage, SimulatedScan, seed_for, simulate
 
 __all__ = [
     "PRESETS",
@@ -20,6 +20,7 @@ __all__ = [
     "OfficialText",
     "SimulatedPage",
     "SimulatedScan",
+    "seed_for",
     "parse_official_text",
     "read_text_file",
     "save_pdf",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import cv2
@@ -34,6 +35,12 @@ class SimulatedScan:
         """Page ground truths joined by form feeds, as ``tesseract`` separates pages."""
         return "\f".join(p.ground_truth for p in self.pages)
 
+
+
+def seed_for(name: str) -> int:
+    """A simulator seed that depends on a document's name only, so caches keyed on it stay valid
+    when documents are added to or removed from a set."""
+    return int(hashlib.sha1(name.encode("utf-8")).hexdigest()[:6], 16)
 
 def simulate(text_or_doc: str | OfficialText, degradation: str | Degradation = "clean", seed: int = 0) -> SimulatedScan:
     """Render a document (plain text or parsed) as a scan degraded by a preset name or a :class:`Degradation`.
