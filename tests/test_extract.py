@@ -232,6 +232,9 @@ def test_names_with_lower_case_syllables_and_bare_heads(nlp):
     text = "5. Tập đoàn Bưu chính Viễn thông Việt Nam chủ trì chuẩn bị kết nối. Báo cáo Thủ tướng Chính phủ."
     names = [e.text for e in nlp(text).ents]
     assert "Tập đoàn Bưu chính Viễn thông Việt Nam" in names and "Báo" not in names
+    # a purpose name runs through "công trình giao thông" although "trình" and "giao" alone are role cues
+    text = "e) Ban Quản lý dự án đầu tư xây dựng các công trình giao thông tỉnh khẩn trương bàn giao mặt bằng."
+    assert [e.text for e in nlp(text).ents] == ["Ban Quản lý dự án đầu tư xây dựng các công trình giao thông tỉnh"]
 
 
 def test_heads_without_colon_and_wrapped_lines(extractor):
@@ -294,3 +297,37 @@ def test_a_bare_trực_thuộc_ends_a_collective(nlp):
     assert _leads(nlp, "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc "
                        "tuyên truyền, vận động hội viên.") == \
         ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các tổ chức chính trị - xã hội"]
+
+
+@pytest.mark.parametrize("line, place", [
+    ("Số: 220/CĐ-TTg Hà Nội, ngày 05 tháng 11 năm 2025", "Hà Nội"),
+    ("Số: 11654/VPCP-CN V/v cung ứng vật liệu cho đoạn qua Thái Bình Hà Nội, ngày 27 tháng 11 năm 2025", "Hà Nội"),
+    ("Thành phố Hồ Chí Minh, ngày 25 tháng 11 năm 2025", "Thành phố Hồ Chí Minh"),
+    ("Na Hang, ngày 20 tháng 3 năm 2024", "Na Hang"),
+])
+def test_the_place_of_the_date_line(extractor, line, place):
+    doc = _doc(f"ỦY BAN NHÂN DÂN TỈNH LAM GIANG\n{line}\nCÔNG ĐIỆN\nVề việc ứng phó với bão\n"
+               "1. Giao Sở Xây dựng kiểm tra an toàn các công trình.\n")
+    extractor.extract(doc)
+    assert (doc.metadata["place"], doc.metadata["issue_date"][:4]) == (place, line[-4:])
+
+
+def test_letter_metadata_signer_and_issuing_body(extractor):
+    # a letter has no type line: its subject after "V/v" is the title; the signer's name is cut from what a web copy
+    # glues after it; "TM. ỦY BAN …" opens the signature; of two bodies in the header the lower one issues
+    letter = _doc("VĂN PHÒNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                  "Số: 11654/VPCP-CN V/v cung ứng vật liệu xây dựng đoạn qua Thái Bình Hà Nội, ngày 27 tháng 11 năm 2025\n"
+                  "Kính gửi: Ủy ban nhân dân tỉnh Hưng Yên.\n"
+                  "Chủ tịch Ủy ban nhân dân tỉnh Hưng Yên khẩn trương làm việc với các địa phương có liên quan.\n"
+                  "Nơi nhận:\n- Như trên;\n- Lưu: VT, CN.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM PHÓ CHỦ NHIỆM\n"
+                  "Nguyễn Sỹ Hiệp Công văn 11654/VPCP-CN năm 2025 cung ứng vật liệu xây dựng do Văn phòng Chính phủ ban hành\n")
+    extractor.extract(letter)
+    assert {k: letter.metadata.get(k) for k in ("doc_type", "title", "place", "signer_name", "signer_title")} == {
+        "doc_type": "CÔNG VĂN", "title": "cung ứng vật liệu xây dựng đoạn qua Thái Bình", "place": "Hà Nội",
+        "signer_name": "Nguyễn Sỹ Hiệp", "signer_title": "KT. BỘ TRƯỞNG, CHỦ NHIỆM PHÓ CHỦ NHIỆM"}
+    notice = _doc("TỈNH ỦY BẮC SƠN\nHUYỆN ỦY KIM GIANG\nSố: 12-TB/HU\nKim Giang, ngày 03 tháng 4 năm 2025\n"
+                  "THÔNG BÁO\nKết luận của Ban Thường vụ Huyện ủy\n1. Giao Ủy ban nhân dân huyện chỉ đạo các xã hoàn thành.\n"
+                  "Nơi nhận:\n- Như trên.\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\nHoàng Văn Ánh\n")
+    extractor.extract(notice)
+    assert (notice.metadata["issuer"], notice.metadata["signer_title"], notice.metadata["signer_name"]) == (
+        "HUYỆN ỦY KIM GIANG", "T/M BAN THƯỜNG VỤ BÍ THƯ", "Hoàng Văn Ánh")

@@ -35,6 +35,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from ..config import Config
+from ..extract.lexicon import normalize_text
 from ..model import Document
 from ..render import text_page
 from ..restore.garble_data import DEFAULT_CACHE, ocr_documents
@@ -119,8 +120,8 @@ def gold_text(gold: Gold, item: dict) -> str:
 
 
 def norm(text: str) -> str:
-    """Case, marks, item markers and spacing do not count when texts are matched."""
-    text = unicodedata.normalize("NFC", text).lower()
+    """Case, tone-mark placement ("UỶ"/"ỦY"), item markers and spacing do not count when texts are matched."""
+    text = normalize_text(text).lower()
     text = re.sub(r"^\s*(?:[ivx]+\s*[.\-–]|\d+(?:\.\d+)*\s*[.)]|\(\d+\)|[a-zđ]\s*\)|[-–+•*])\s*", "", text)
     return " ".join(re.sub(r"[^\w%/]+", " ", text).split())
 

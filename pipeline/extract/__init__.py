@@ -73,8 +73,9 @@ class Extractor:
         self.strong_cue = re.compile(r"(?i)^(?:\W|\d|[a-zđ]\))*(?:giao|đề nghị|yêu cầu)\b|\bchủ trì,?\s+phối hợp")
         self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
-        # the copula inside the first clause, before any order: "Kinh phí là điều kiện thực thi, …"
-        self.statement_re = re.compile(rf"(?i)^[^,;:.]{{2,60}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
+        # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
+        # mạng là điều kiện tiên quyết …"
+        self.statement_re = re.compile(rf"(?i)^[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
@@ -259,7 +260,7 @@ class Extractor:
         if self.past_re.search(first) and not self.cue_re.match(opening):
             score -= 0.25
         statement = self.statement_re.match(opening)
-        if statement and not self.cue_re.search(statement.group()) and not any(a.role == "lead" for a in agencies):
+        if statement and not self.strong_cue.search(statement.group()) and not any(a.role == "lead" for a in agencies):
             score -= 0.3
         return min(0.99, max(0.01, score))
 

@@ -92,7 +92,8 @@ class AgencyRules:
         stops = words_pattern(a["function_words"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
                               + a["report_before"] + a["directs_before"])
         self.purpose_tail_re = re.compile(
-            rf"(?:\s+(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+){{1,12}}?\s+(?:{admin})(?!\w)(?:\s+{name})?")
+            rf"(?:\s+(?:(?:{words_pattern(a['purpose_words'])})(?!\w)|(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+)){{1,14}}?"
+            rf"\s+(?:{admin})(?!\w)(?:\s+{name})?")
         self.compound_last_syllable_re = re.compile(
             rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{_LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]

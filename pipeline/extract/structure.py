@@ -25,11 +25,11 @@ _PLUS_RE = re.compile(r"^\s*(\+)\s*")
 _DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*[A-ZĐ][\w&Đđ./\-]*)")
 _CODE_RE = re.compile(r"(?<![\w/])(\d{1,5}\s*[-/]\s*(?:KL|TB|CĐ|CD|KH|CT|NQ|QĐ|QD|BC|CV|HD|TTr)[\w&Đđ./\-]*)")
 _DATE_LINE_RE = re.compile(
-    r"(?P<place>(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+[ \t]+){0,4}?[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*ngày\s+(?P<d>\d{1,2})\s+"
+    r"(?P<place>(?<![\w/.\-])(?:Thành[ \t]+phố[ \t]+|TP\.[ \t]*)?(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+[ \t]+){0,4}?"
+    r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*ngày\s+(?P<d>\d{1,2})\s+"
     r"tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
 _NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
                               re.IGNORECASE)
-_NAME_RE = re.compile(r"^(?:[A-ZĐ][^\W\d_]*\s+){1,4}[A-ZĐ][^\W\d_]*$")
 OPEN_SENTENCE = 200  # characters: a line this long without final punctuation is a sentence, not a heading
 # "(1)" enumerates inside an item ("b) Các Bộ …, cụ thể: (1) … (2) …"), below its letters, above its dashes
 LEVELS = {"roman": 1, "number": 2, "letter": 4, "paren": 4.5, "dash": 5, "plus": 6, "plain": 8}
@@ -62,6 +62,20 @@ class Structure:
     body_end: int  # offset in the text where recipients / signature begin
 
 
+def _person(line: str) -> str | None:
+    """A person's name: two to five capitalised syllables, and nothing else on the line but what web copies glue after
+    it (a catalogue title "Phạm Mạnh Cường Công văn 11414/VPCP-CN …", an underline and footnotes)."""
+    words = line.split()
+    k = 0
+    while k < len(words) and words[k].isalpha() and words[k][0].isupper() and words[k][1:].islower():
+        k += 1
+    if k < len(words) and words[k][:1].islower():
+        k -= 1  # "… Cường Công văn": the last capitalised word opens a phrase
+    if not 2 <= k <= 5 or (k < len(words) and len(line) < 60):
+        return None  # a name line carries nothing else, unless a web copy glued a long tail to it
+    return " ".join(words[:k])
+
+
 def _iso(d: int, m: int, y: int) -> str:
     try:
         return date(y, m, d).isoformat()
@@ -75,10 +89,16 @@ class StructureParser:
         self.types = sorted(s["doc_types"], key=len, reverse=True)
         self.type_re = re.compile(rf"^\s*({words_pattern(self.types)})(?![\w])", re.IGNORECASE)
         self.motto_re = re.compile(words_pattern(s["motto"]), re.IGNORECASE)
+        self.provinces = set(s["provinces"])
+        self.letter_type = s["letter"]["type"]
+        a = lexicon.agencies
+        heads = [h.upper() for h in a["org_heads"] + a["fixed_names"] + list(a["party_committees"])]
+        self.issuer_head_re = re.compile(rf"(?:{words_pattern(heads)})(?!\w)")
+        self.subject_re = re.compile(rf"(?<!\w)(?:{words_pattern(s['letter']['subject_marks'])})\s*:?\s+")
         self.meeting_re = re.compile(rf"(?:{words_pattern(s['meeting_words'])})", re.IGNORECASE)
         self.recipients_re = re.compile(rf"^\s*(?:{words_pattern(s['recipients'])})\s*:?", re.IGNORECASE)
         self.signature_re = re.compile(r"^\s*(?:" + "|".join(re.escape(p.strip()) for p in s["signature_prefixes"])
-                                       + r")\s*[A-ZĐ]")
+                                       + r")\s*(?=[^\W\d_])(?!\w*[a-zđ])")  # "TM. ỦY BAN …", not "TM. các …"
         self.directive_head_re = re.compile(words_pattern(s["directive_headings"]), re.IGNORECASE)
 
     def parse(self, text: str, paras: list[Paragraph]) -> Structure:
@@ -86,6 +106,8 @@ class StructureParser:
         meta: dict[str, str] = {}
         type_at = self._doc_type(texts, meta)
         self._header(texts[: max(type_at, 0) + 3] if type_at >= 0 else texts[:8], meta)
+        if type_at < 0:
+            self._letter(texts[:8], meta)
         body_from = self._title(texts, type_at, meta)
         body_end_idx = self._body_end(texts, body_from)
         self._signature(texts[body_end_idx:], meta)
@@ -114,6 +136,29 @@ class StructureParser:
                 return i
         return -1
 
+    def _letter(self, texts: list[str], meta: dict[str, str]) -> None:
+        """A letter's type and subject: "Số: 11414/VPCP-CN V/v đẩy nhanh tiến độ … Hà Nội, ngày …"."""
+        for t in texts:
+            m = self.subject_re.search(t)
+            if m:
+                meta["doc_type"] = self.letter_type
+                subject = t[m.end():]
+                place = meta.get("place")
+                date_line = re.search(rf"\s*{re.escape(place)}\s*,\s*ngày(?!\w)", subject) if place else None
+                subject = subject[:date_line.start()] if date_line else subject
+                meta.setdefault("title", " ".join(subject.split()).strip(" .;"))
+                return
+
+    def _place(self, written: str) -> str:
+        """The province or city the capitalised words before ", ngày" end with, with its "Thành phố"; else as written
+        (a district or commune, or a place the list does not know)."""
+        words = written.split()
+        for k in range(1, len(words)):
+            if " ".join(words[-k:]) in self.provinces:
+                city = words[-k - 2:] if words[-k - 2:-k] == ["Thành", "phố"] else words[-k:]
+                return " ".join(city)
+        return " ".join(words)
+
     def _header(self, texts: list[str], meta: dict[str, str]) -> None:
         head = "\n".join(texts)
         m = _DOC_NUMBER_RE.search(head) or _CODE_RE.search(head)
@@ -121,15 +166,18 @@ class StructureParser:
             meta["doc_number"] = re.sub(r"\s+", "", m.group(1)).rstrip(".")
         m = _DATE_LINE_RE.search(head)
         if m:
-            meta["place"] = m.group("place").strip()
+            meta["place"] = self._place(m.group("place"))
             meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
         issuer_lines = []
         for t in texts:
             if _DOC_NUMBER_RE.search(t) or _DATE_LINE_RE.search(t) or self.type_re.match(t):
                 break
-            left = self.motto_re.split(t)[0].strip(" *-")
-            if left and left.isupper():
-                issuer_lines.append(left)
+            for line in self.motto_re.split(t)[0].split("\n"):
+                line = re.sub(r"(?:^|\s+)\S*\d\S*$", "", line.strip(" *-"))  # "… LAI CHÂU 7360/KH-UBND"
+                if line and line.isupper():
+                    # a line opening with a body's name under the one above ("TỈNH ỦY BẮC SƠN" / "HUYỆN ỦY KIM
+                    # GIANG", "ỦY BAN NHÂN DÂN TỈNH …" / "VĂN PHÒNG") is the body that issues; the one above governs it
+                    issuer_lines = [line] if issuer_lines and self.issuer_head_re.match(line) else issuer_lines + [line]
         if issuer_lines:
             meta["issuer"] = " ".join(issuer_lines)
 
@@ -165,14 +213,23 @@ class StructureParser:
         return len(texts)
 
     def _signature(self, tail: list[str], meta: dict[str, str]) -> None:
+        """The signer's title ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", or a bare "THỦ TƯỚNG") and the
+        name under it."""
+        lines = [line.strip() for t in tail for line in t.split("\n") if line.strip()]
         title_lines: list[str] = []
-        for t in tail:
-            for line in t.split("\n"):
-                line = line.strip()
-                if self.signature_re.match(line) or (title_lines and line.isupper() and len(line) < 60):
-                    title_lines.append(line)
-                elif title_lines and _NAME_RE.match(line):
-                    meta["signer_name"] = line
+        for k, line in enumerate(lines):
+            if self.signature_re.match(line) or (title_lines and line.isupper() and len(line) < 60):
+                title_lines.append(line)
+            elif title_lines:
+                name = _person(line)
+                if name:
+                    meta["signer_name"] = name
+                    break
+        if not title_lines:  # no "TM." / "KT." prefix: a short line in capitals right above a name
+            for line, below in zip(lines, lines[1:]):
+                if line.isupper() and len(line) < 60 and not re.search(r"\d|:", line) and _person(below):
+                    title_lines, meta["signer_name"] = [line], _person(below)
+                    break
         if title_lines:
             meta["signer_title"] = " ".join(title_lines)
 
