@@ -331,3 +331,15 @@ def test_letter_metadata_signer_and_issuing_body(extractor):
     extractor.extract(notice)
     assert (notice.metadata["issuer"], notice.metadata["signer_title"], notice.metadata["signer_name"]) == (
         "HUYỆN ỦY KIM GIANG", "T/M BAN THƯỜNG VỤ BÍ THƯ", "Hoàng Văn Ánh")
+
+
+def test_an_appraisal_is_no_task_unless_it_also_orders(extractor):
+    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 600/TB-VPCP\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Phó Thủ tướng tại cuộc họp về cung ứng điện\n"
+               "Sau khi nghe báo cáo, Phó Thủ tướng kết luận như sau:\n"
+               "1. Đánh giá cao Bộ Công Thương, các địa phương đã tích cực, chủ động triển khai các giải pháp bảo đảm "
+               "cung ứng điện năm 2025.\n"
+               "2. Ghi nhận kết quả đạt được; đề nghị Bộ Công Thương tiếp tục theo dõi sát tình hình cung ứng điện.\n"
+               "3. Giao Bộ Công Thương chủ trì rà soát quy hoạch điện, báo cáo trước ngày 15/12/2025.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [("2", ["Bộ Công Thương"]), ("3", ["Bộ Công Thương"])]

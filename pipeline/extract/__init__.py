@@ -71,11 +71,15 @@ class Extractor:
         self.agencies = AgencyRules(self.lexicon)
         s = self.lexicon.structure
         self.strong_cue = re.compile(r"(?i)^(?:\W|\d|[a-zđ]\))*(?:giao|đề nghị|yêu cầu)\b|\bchủ trì,?\s+phối hợp")
+        # the same order opening a later clause: "Ghi nhận kết quả đạt được; đề nghị Bộ Công Thương tiếp tục …"
+        self.order_clause = re.compile(r"(?i)[.;:]\s+(?:giao|đề nghị|yêu cầu)\s+(?!của\b)")
         self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
         # mạng là điều kiện tiên quyết …"
         self.statement_re = re.compile(rf"(?i)^[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
+        self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
+        self.order_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['order_words'])})(?!\w)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
@@ -225,6 +229,8 @@ class Extractor:
         opens_with_verb = bool(self.opening_verb_re.match(opening))
         if not (opens_with_verb or self.cue_re.search(masked)):
             return 0.0
+        if self.appraisal_re.match(opening) and not self.order_re.search(masked):
+            return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
         if self.closing_re.search(body) and unit.kind == "plain":
             return 0.0
@@ -256,6 +262,8 @@ class Extractor:
             score += 0.1
         if has_deadline:  # a time limit is set on what someone must do, not on a report of results
             score += 0.1
+        if self.order_clause.search(body):
+            score += 0.2
         # an imperative opening ("Khẩn trương rà soát … chưa được chuẩn hóa") is no report of the past
         if self.past_re.search(first) and not self.cue_re.match(opening):
             score -= 0.25
