@@ -268,6 +268,14 @@ def test_garbled_line_restored(model):
                       "bình quân đạt 17,03 tiêu chí/xã.")
 
 
+def test_garbled_capitals_in_running_text_become_title_case(model):
+    # the English model reads "Bộ" as "BO": in a line of running text that is "Bộ", not "BỘ"
+    src = ("Sau mot ndm thuc hién Dé an, BO Quéc phong phdi hop voi UBND tinh hoan thanh 18/30 x4 dat chuén "
+           "xay dung nong thon méi, dat 60%; TO chitc tong két.")
+    r = restore_text(src, model)
+    assert "Bộ Quốc phòng phối hợp với UBND tỉnh" in r.text and "Tổ chức tổng kết" in r.text
+
+
 def test_seed_documents_detected_as_garbled(model):
     seeds = sorted((SHARED / "seeds").glob("*.txt")) if SHARED.exists() else []
     if not seeds:

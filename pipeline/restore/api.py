@@ -292,9 +292,17 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
         if line_modes[t.line] == "ocr" and score < model.ocr.min_score and ct is not None:
             continue
         new = transfer_case(t.text, new_low)
+        if line_modes[t.line] == "garbled" and new[1:] != new[1:].lower() and _mostly_lower(lines[t.line]):
+            # English-model OCR reads "ộ" as "O": "BO Quốc phòng" is "Bộ", not "BỘ", in a line of running text
+            new = new_low[:1].upper() + new_low[1:] if t.text[:1].isupper() else new_low
         if new != t.text:
             changes.append(Change(t.start, t.end, t.text, new, score))
     return Restoration(text=_apply(text, changes), mode=doc_mode, changes=changes)
+
+
+def _mostly_lower(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return sum(c.islower() for c in letters) > 0.6 * len(letters)
 
 
 def _adapt_candidates(model: RestoreModel, tokens, tok_at, garbled, cands, chan, cand_text, choice, confidence) -> None:
