@@ -343,3 +343,14 @@ def test_an_appraisal_is_no_task_unless_it_also_orders(extractor):
                "3. Giao Bộ Công Thương chủ trì rà soát quy hoạch điện, báo cáo trước ngày 15/12/2025.\n")
     extractor.extract(doc)
     assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [("2", ["Bộ Công Thương"]), ("3", ["Bộ Công Thương"])]
+
+
+def test_signature_read_into_the_recipients_lines_of_a_scan(extractor):
+    # OCR of a scan reads the signature column into the "Nơi nhận" lines beside it
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH QUẢNG HÀ\nSố: 342/TB-UBND\nQuảng Hà, ngày 12 tháng 9 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh\n1. Giao Sở Tài chính bố trí vốn trước ngày 30/9/2025.\n"
+               "Nơi nhận: TL. CHỦ TỊCH\n- Thường trực Tỉnh ủy (b/c); CHÁNH VĂN PHÒNG\n- Các sở: KH&ĐT, TC, XD,\n"
+               "NN&PTNT, TN&MT, NV;\n- UBND các huyện, thành phố; Lương Thị Hải Yến\n- Lưu: VT, KT.\n")
+    extractor.extract(doc)
+    assert (doc.metadata["signer_title"], doc.metadata["signer_name"]) == ("TL. CHỦ TỊCH CHÁNH VĂN PHÒNG",
+                                                                         "Lương Thị Hải Yến")

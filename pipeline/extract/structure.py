@@ -62,6 +62,29 @@ class Structure:
     body_end: int  # offset in the text where recipients / signature begin
 
 
+def _is_title(segment: str) -> bool:
+    """A line of a signer's title: capitals, words only ("PHÓ CHỦ TỊCH", "CHÁNH VĂN PHÒNG"), not "TN&MT, GTVT"."""
+    return segment.isupper() and len(segment) < 60 and bool(re.fullmatch(r"[^\W\d_]+(?:[ ,./]+[^\W\d_]+)*\.?", segment))
+
+
+def _right_column(line: str) -> str:
+    """What a scan's OCR read of the signature column into a line of the recipients' column, beside it: the capitals
+    ending "Nơi nhận: KT. CHỦ TỊCH" or "- Thường trực Tỉnh ủy (b/c); CHÁNH VĂN PHÒNG", or the name ending
+    "- UBND các huyện, thành phố; Lương Thị Hải Yến"."""
+    words = line.split()
+    k = len(words)
+    while k > 0 and re.fullmatch(r"[^\W\d_]+|T/M|(?:KT|TM|TL|TUQ|Q)\.", words[k - 1]) and words[k - 1].isupper():
+        k -= 1
+    if len(words) - k >= 2 and any(c.islower() for w in words[:k] for c in w):  # beside running text
+        return " ".join(words[k:])
+    k = len(words)
+    while k > 0 and words[k - 1].isalpha() and words[k - 1][0].isupper() and words[k - 1][1:].islower():
+        k -= 1
+    if 2 <= len(words) - k <= 5 and k > 0 and words[k - 1][-1] in ";:.,":
+        return " ".join(words[k:])
+    return ""
+
+
 def _person(line: str) -> str | None:
     """A person's name: two to five capitalised syllables, and nothing else on the line but what web copies glue after
     it (a catalogue title "Phạm Mạnh Cường Công văn 11414/VPCP-CN …", an underline and footnotes)."""
@@ -215,23 +238,25 @@ class StructureParser:
     def _signature(self, tail: list[str], meta: dict[str, str]) -> None:
         """The signer's title ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", or a bare "THỦ TƯỚNG") and the
         name under it."""
-        lines = [line.strip() for t in tail for line in t.split("\n") if line.strip()]
-        title_lines: list[str] = []
-        for k, line in enumerate(lines):
-            if self.signature_re.match(line) or (title_lines and line.isupper() and len(line) < 60):
-                title_lines.append(line)
-            elif title_lines:
-                name = _person(line)
+        segments = []
+        for t in tail:
+            for line in t.split("\n"):
+                segments += [x for x in (line.strip(), _right_column(line)) if x]
+        titles: list[str] = []
+        for segment in segments:
+            if self.signature_re.match(segment) or (titles and _is_title(segment)):
+                titles.append(segment)
+            elif titles and (name := _person(segment)):
+                meta["signer_name"] = name
+                break
+        if not titles:  # no "TM." / "KT." prefix: a short line in capitals above a name ("THỦ TƯỚNG")
+            for k, segment in enumerate(segments):
+                name = _is_title(segment) and next((n for x in segments[k + 1:] if (n := _person(x))), None)
                 if name:
-                    meta["signer_name"] = name
+                    titles, meta["signer_name"] = [segment], name
                     break
-        if not title_lines:  # no "TM." / "KT." prefix: a short line in capitals right above a name
-            for line, below in zip(lines, lines[1:]):
-                if line.isupper() and len(line) < 60 and not re.search(r"\d|:", line) and _person(below):
-                    title_lines, meta["signer_name"] = [line], _person(below)
-                    break
-        if title_lines:
-            meta["signer_title"] = " ".join(title_lines)
+        if titles:
+            meta["signer_title"] = " ".join(titles)
 
     def _meeting(self, texts: list[str], meta: dict[str, str]) -> None:
         for t in texts:
