@@ -52,6 +52,8 @@ def _doc(text: str) -> Document:
     ("không muộn hơn ngày 15/4/2024", "by", None, "2024-04-15", "day"),
     ("trong thời hạn 10 ngày", "by", None, "2024-03-30", "day"),  # counted from the document date
     ("trong năm nay", "within", "2024-01-01", "2024-12-31", "year"),
+    ("ngay trong tuần này", "within", "2024-03-18", "2024-03-24", "week"),  # the document's week, Monday to Sunday
+    ("trong tháng này", "within", "2024-03-01", "2024-03-31", "month"),
 ])
 def test_deadlines_are_normalised(phrase, kind, start, end, granularity):
     found = TemporalNormaliser(load_lexicon()).find(f"Các đơn vị thực hiện {phrase}.", DOC_DATE)

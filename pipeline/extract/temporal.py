@@ -31,7 +31,7 @@ _ATOMS = {
     "month": rf"tháng\s+(\d{{1,2}})(?:\s*(?:/|năm|,)\s*{_YEAR})?(?![\d/])",
     "years": rf"(?:năm\s+)?{_YEAR}\s*[-–]\s*{_YEAR}",
     "year": rf"năm\s+{_YEAR}",
-    "this_year": r"năm\s+nay",
+    "this": r"(tuần|tháng|quý|năm)\s+n(?:ày|ay)",
     "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
 }
 _ATOM_RE = re.compile("|".join(f"(?P<{k}>{_TIME_OF_DAY}{v})" for k, v in _ATOMS.items()), re.IGNORECASE)
@@ -119,8 +119,20 @@ class TemporalNormaliser:
                 if not 1900 < year < 2200:
                     return None
                 return _Atom(m.start(), m.end(), date(year, 1, 1), date(year, 12, 31), "year")
-            if kind == "this_year":  # "trong năm nay": the document's year
-                return _Atom(m.start(), m.end(), date(anchor, 1, 1), date(anchor, 12, 31), "year") if anchor else None
+            if kind == "this":  # "trong năm nay", "trong tuần này": the document's year, week, month, quarter
+                if doc_date is None:
+                    return None
+                unit = caps[0].lower()
+                if unit == "tuần":
+                    monday = doc_date - timedelta(days=doc_date.weekday())
+                    return _Atom(m.start(), m.end(), monday, monday + timedelta(days=6), "week")
+                if unit == "tháng":
+                    return _Atom(m.start(), m.end(), doc_date.replace(day=1),
+                                 _month_end(doc_date.year, doc_date.month), "month")
+                if unit == "quý":
+                    first = 3 * ((doc_date.month - 1) // 3) + 1
+                    return _Atom(m.start(), m.end(), date(anchor, first, 1), _month_end(anchor, first + 2), "quarter")
+                return _Atom(m.start(), m.end(), date(anchor, 1, 1), date(anchor, 12, 31), "year")
             if kind == "relative":
                 n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
                 days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
