@@ -70,9 +70,10 @@ class Extractor:
         self.structure = StructureParser(self.lexicon)
         self.agencies = AgencyRules(self.lexicon)
         s = self.lexicon.structure
-        self.strong_cue = re.compile(r"(?i)^(?:\W|\d|[a-zđ]\))*(?:giao|đề nghị|yêu cầu)\b|\bchủ trì,?\s+phối hợp")
+        orders = words_pattern(s["order_openers"])
+        self.strong_cue = re.compile(rf"(?i)^(?:\W|\d|[a-zđ]\))*(?:{orders})\b|\bchủ trì,?\s+phối hợp")
         # the same order opening a later clause: "Ghi nhận kết quả đạt được; đề nghị Bộ Công Thương tiếp tục …"
-        self.order_clause = re.compile(r"(?i)[.;:]\s+(?:giao|đề nghị|yêu cầu)\s+(?!của\b)")
+        self.order_clause = re.compile(rf"(?i)[.;:]\s+(?:{orders})\s+(?!của\b)")
         self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
