@@ -1,6 +1,6 @@
 """English-model OCR garble: training pairs, alignment, and the learned channel tables.
 
-    python -m pipeline.restore.garble_data --corpus ../shared/corpus --pages 60
+    python -m pipeline.restore.garble_data --corpus ../shared/corpus --docs 80
 
 renders official training documents (never the dev documents of :mod:`.train`, never
 ``../shared/docs``) with the team's scan simulator (``simulate(text, "clean", seed)``), reads
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default="../shared/corpus", type=Path)
     ap.add_argument("--out", default=str(DATA_DIR), type=Path, help="folder for the two tables")
-    ap.add_argument("--docs", type=int, default=40, help="official training documents to render")
+    ap.add_argument("--docs", type=int, default=80, help="official training documents to render")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE), type=Path)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dev-docs", type=int, default=16)
