@@ -67,6 +67,11 @@ def _is_title(segment: str) -> bool:
     return segment.isupper() and len(segment) < 60 and bool(re.fullmatch(r"[^\W\d_]+(?:[ ,./]+[^\W\d_]+)*\.?", segment))
 
 
+def _capitalised(word: str) -> bool:
+    """A word of a person's name: "Lương", "Hải", not "UBND" or "tỉnh"."""
+    return word.isalpha() and word[0].isupper() and word[1:].islower()
+
+
 def _right_column(line: str) -> str:
     """What a scan's OCR read of the signature column into a line of the recipients' column, beside it: the capitals
     ending "Nơi nhận: KT. CHỦ TỊCH" or "- Thường trực Tỉnh ủy (b/c); CHÁNH VĂN PHÒNG", or the name ending
@@ -78,7 +83,7 @@ def _right_column(line: str) -> str:
     if len(words) - k >= 2 and any(c.islower() for w in words[:k] for c in w):  # beside running text
         return " ".join(words[k:])
     k = len(words)
-    while k > 0 and words[k - 1].isalpha() and words[k - 1][0].isupper() and words[k - 1][1:].islower():
+    while k > 0 and _capitalised(words[k - 1]):
         k -= 1
     if 2 <= len(words) - k <= 5 and k > 0 and words[k - 1][-1] in ";:.,":
         return " ".join(words[k:])
@@ -90,7 +95,7 @@ def _person(line: str) -> str | None:
     it (a catalogue title "Phạm Mạnh Cường Công văn 11414/VPCP-CN …", an underline and footnotes)."""
     words = line.split()
     k = 0
-    while k < len(words) and words[k].isalpha() and words[k][0].isupper() and words[k][1:].islower():
+    while k < len(words) and _capitalised(words[k]):
         k += 1
     if k < len(words) and words[k][:1].islower():
         k -= 1  # "… Cường Công văn": the last capitalised word opens a phrase

@@ -267,6 +267,8 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
                 confidence[lo:hi] = d.confidence
 
     changes: list[Change] = []
+    # lines of running text among the garbled ones, worked out once per line (see the case rule below)
+    running = [mode == "garbled" and _mostly_lower(line) for line, mode in zip(lines, line_modes)]
     for p, ti in enumerate(tok_at):
         if ti < 0:
             continue
@@ -292,7 +294,7 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
         if line_modes[t.line] == "ocr" and score < model.ocr.min_score and ct is not None:
             continue
         new = transfer_case(t.text, new_low)
-        if line_modes[t.line] == "garbled" and new[1:] != new[1:].lower() and _mostly_lower(lines[t.line]):
+        if running[t.line] and new[1:] != new[1:].lower():
             # English-model OCR reads "ộ" as "O": "BO Quốc phòng" is "Bộ", not "BỘ", in a line of running text
             new = new_low[:1].upper() + new_low[1:] if t.text[:1].isupper() else new_low
         if new != t.text:
