@@ -335,6 +335,20 @@ def test_letter_metadata_signer_and_issuing_body(extractor):
         "HUYỆN ỦY KIM GIANG", "T/M BAN THƯỜNG VỤ BÍ THƯ", "Hoàng Văn Ánh")
 
 
+def test_header_of_legacy_ocr_text(extractor):
+    # English-model OCR puts the header's two columns side by side, glues the type line to the date line and
+    # loses the Đ of the number's type code; restored, that is still a Công điện of the provincial committee
+    doc = _doc("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
+               "TỈNH BẮC NINH Độc lập - Tự do - Hạnh phúc\n"
+               "Số: 09/CD-UBND Bắc Ninh, ngày 20 tháng 11 năm 2025\n"
+               "CÔNG ĐIỆN\n\nVỀ VIỆC TẬP TRUNG ỨNG PHÓ VỚI MƯA LŨ\n\n"
+               "1. Giao Sở Xây dựng kiểm tra an toàn các công trình.\n")
+    extractor.extract(doc)
+    assert {k: doc.metadata.get(k) for k in ("doc_type", "title", "issuer", "doc_number", "place")} == {
+        "doc_type": "CÔNG ĐIỆN", "title": "VỀ VIỆC TẬP TRUNG ỨNG PHÓ VỚI MƯA LŨ",
+        "issuer": "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "doc_number": "09/CĐ-UBND", "place": "Bắc Ninh"}
+
+
 def test_an_appraisal_is_no_task_unless_it_also_orders(extractor):
     doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 600/TB-VPCP\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG BÁO\n"
                "Kết luận của Phó Thủ tướng tại cuộc họp về cung ứng điện\n"

@@ -117,13 +117,28 @@ def _text_file_paragraphs(lines: list[Line], page: int, tmap: TextMap) -> list[P
                 groups.append(current)
             current = []
             continue
-        if current and (not wrapped or MARKER_RE.match(ln.text) and _ends_clause(current[-1].text)):
+        if current and (not wrapped or MARKER_RE.match(ln.text) and _ends_clause(current[-1].text)
+                        or _heading_line(ln.text) and not _heading_line(current[-1].text)):
             groups.append(current)
             current = []
         current.append(ln)
     if current:
         groups.append(current)
     return [Paragraph(*_span([w for ln in g for w in ln.words], tmap), page) for g in groups]
+
+
+def in_capitals(text: str) -> bool:
+    """Text in capitals, allowing one small letter in ten that OCR reads for a capital
+    ("THÀNH PHỐ HỒ CHí MINH")."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _heading_line(text: str) -> bool:
+    """A line in capitals ("KẾ HOẠCH", "CỦA BAN THƯỜNG VỤ TỈNH ỦY"): a heading, never the
+    continuation of the mixed-case line above it (a legacy OCR text file keeps no blank line
+    between the date line and the document type)."""
+    return len(text.split()) >= 2 and sum(c.isalpha() for c in text) >= 6 and in_capitals(text)
 
 
 def _ends_clause(text: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .layout import LETTER, MARKER_RE, NUMBER, ROMAN, Paragraph, roman_label
+from .layout import LETTER, MARKER_RE, NUMBER, ROMAN, Paragraph, in_capitals, roman_label
 from .lexicon import Lexicon, words_pattern
 
 _ROMAN_RE = re.compile(rf"^\s*({ROMAN})\s*[.\-–/]?\s*")
@@ -119,6 +119,8 @@ class StructureParser:
         self.motto_re = re.compile(words_pattern(s["motto"]), re.IGNORECASE)
         self.provinces = set(s["provinces"])
         self.letter_type = s["letter"]["type"]
+        self.code_marks = s["code_marks"]
+        self.code_part_re = re.compile(rf"(?<=[/\-])(?:{words_pattern(list(self.code_marks))})(?=[/\-]|$)")
         a = lexicon.agencies
         heads = [h.upper() for h in a["org_heads"] + a["fixed_names"] + list(a["party_committees"])]
         self.issuer_head_re = re.compile(rf"(?:{words_pattern(heads)})(?!\w)")
@@ -191,21 +193,23 @@ class StructureParser:
         head = "\n".join(texts)
         m = _DOC_NUMBER_RE.search(head) or _CODE_RE.search(head)
         if m:
-            meta["doc_number"] = re.sub(r"\s+", "", m.group(1)).rstrip(".")
+            number = re.sub(r"\s+", "", m.group(1)).rstrip(".")
+            meta["doc_number"] = self.code_part_re.sub(lambda c: self.code_marks[c.group()], number)
         m = _DATE_LINE_RE.search(head)
         if m:
             meta["place"] = self._place(m.group("place"))
             meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
         issuer_lines = []
-        for t in texts:
-            if _DOC_NUMBER_RE.search(t) or _DATE_LINE_RE.search(t) or self.type_re.match(t):
+        # line by line: legacy OCR puts the header's columns side by side and glues the number line on
+        for line in (ln for t in texts for ln in t.split("\n")):
+            if _DOC_NUMBER_RE.search(line) or _DATE_LINE_RE.search(line) or self.type_re.match(line):
                 break
-            for line in self.motto_re.split(t)[0].split("\n"):
-                line = re.sub(r"(?:^|\s+)\S*\d\S*$", "", line.strip(" *-"))  # "… LAI CHÂU 7360/KH-UBND"
-                if line and line.isupper():
-                    # a line opening with a body's name under the one above ("TỈNH ỦY BẮC SƠN" / "HUYỆN ỦY KIM
-                    # GIANG", "ỦY BAN NHÂN DÂN TỈNH …" / "VĂN PHÒNG") is the body that issues; the one above governs it
-                    issuer_lines = [line] if issuer_lines and self.issuer_head_re.match(line) else issuer_lines + [line]
+            line = self.motto_re.split(line)[0]
+            line = re.sub(r"(?:^|\s+)\S*\d\S*$", "", line.strip(" *-"))  # "… LAI CHÂU 7360/KH-UBND"
+            if line and in_capitals(line):
+                # a line opening with a body's name under the one above ("TỈNH ỦY BẮC SƠN" / "HUYỆN ỦY KIM
+                # GIANG", "ỦY BAN NHÂN DÂN TỈNH …" / "VĂN PHÒNG") is the body that issues; the one above governs it
+                issuer_lines = [line] if issuer_lines and self.issuer_head_re.match(line) else issuer_lines + [line]
         if issuer_lines:
             meta["issuer"] = " ".join(issuer_lines)
 

@@ -76,7 +76,7 @@ class GarbleChannel:
 
     def __init__(self, chars: dict[tuple[str, str], int], words: dict[tuple[str, str], int], lm, ortho,
                  weight: float = 1.0, max_candidates: int = 16, floor: float = 1e-4, neighbours: int = 30,
-                 word_trust: float = 0.6):
+                 word_trust: float = 0.6, min_misreading: int = 5):
         self.lm, self.ortho = lm, ortho
         self._chars, self._words = chars, words
         self.weight = weight
@@ -98,6 +98,10 @@ class GarbleChannel:
         for (o, t), c in words.items():
             self.word_pairs[o][t] = c
             self.word_tot[t] += c
+        # letter runs that are no syllable but were seen often enough for one ("sg" for "sở"):
+        # written in capitals in running text they are misreadings, not abbreviations
+        self.misreadings = frozenset(o for o, d in self.word_pairs.items()
+                                     if o.isalpha() and sum(d.values()) >= min_misreading and ortho.parse(o) is None)
         # rough de-garbling: OCR character -> most likely skeleton letter
         best: dict[str, tuple[int, str]] = {}
         for (t, w), c in chars.items():

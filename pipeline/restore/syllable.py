@@ -198,15 +198,17 @@ class Orthography:
 def transfer_case(pattern: str, text: str) -> str:
     """Give ``text`` (lower case) the case of ``pattern``.
 
-    Same length: letter by letter. Otherwise: all upper, capitalised or lower as ``pattern``.
+    A pattern in capitals but for one letter is in capitals (OCR reads "Í" as "i": "CHiNH" is
+    "CHÍNH"). Otherwise, same length: letter by letter; else capitalised or lower as ``pattern``.
     """
     if pattern.islower():
         return text
+    letters = [p for p in pattern if p.isalpha()]
+    upper = sum(p.isupper() for p in letters)
+    if upper >= 3 and upper >= len(letters) - 1:
+        return text.upper()
     if len(pattern) == len(text):
         return "".join(c.upper() if p.isupper() else c for p, c in zip(pattern, text))
-    letters = [p for p in pattern if p.isalpha()]
-    if letters and all(p.isupper() for p in letters) and len(letters) > 1:
-        return text.upper()
     if letters and letters[0].isupper():
         return text[:1].upper() + text[1:]
     return text

@@ -51,7 +51,8 @@ class Token:
     start: int  # span in the text
     end: int
     text: str
-    kind: str  # "syl" | "word" | "num" | "code" | "punct" | "garb" (garbled-OCR word)
+    kind: str  # "syl" | "word" | "num" | "code" | "punct" | "garb" (garbled-OCR word) | "misread" (a capital
+    # letter run in running text that may be an abbreviation or a misread syllable, "SG" for "Sở")
     lm: str  # language-model token (class token unless kind == "syl")
     syl: Syllable | None = None  # parse of the lower-cased token (None for a bare skeleton)
     marked: bool = False  # token carries Vietnamese diacritics
@@ -149,9 +150,12 @@ class Tokenizer:
         return True
 
     # -- garbled text (English-model OCR) ---------------------------------------------------------
-    def tokenize_garbled_line(self, line: str, base: int, li: int) -> list[Token]:
+    def tokenize_garbled_line(self, line: str, base: int, li: int,
+                              misreadings: frozenset[str] = frozenset()) -> list[Token]:
         """Tokens of one line of English-OCR output: a word written with digits or symbols for
-        Vietnamese letters (x4, s6, ti€u, V&, ¢6) stays one token of kind ``garb``."""
+        Vietnamese letters (x4, s6, ti€u, V&, ¢6) stays one token of kind ``garb``; so does a
+        capitalised letter run in running text that is a known misreading of a syllable ("SG"
+        for "Sở") rather than a known abbreviation (``misreadings``: lower case)."""
         out: list[Token] = []
         has_lower = any(c.islower() for c in line)
         for ci, m in enumerate(_CHUNK.finditer(line)):
@@ -167,27 +171,32 @@ class Tokenizer:
             core = chunk[a:b]
             if a:
                 self._punct(chunk[:a], s0, li, out)
-            if self._is_garbled_word(core, has_lower):
-                out.append(Token(s0 + a, s0 + b, core, "garb", OTH, None, self.ortho.has_marks(core), li))
+            kind = self._garbled_kind(core, has_lower, misreadings)
+            if kind is not None:
+                out.append(Token(s0 + a, s0 + b, core, kind, OTH, None, self.ortho.has_marks(core), li))
             else:
                 self._core(core, s0 + a, li, has_lower, out)
             if b < len(chunk):
                 self._punct(chunk[b:], s0 + b, li, out)
         return out
 
-    def _is_garbled_word(self, core: str, has_lower: bool) -> bool:
+    def _garbled_kind(self, core: str, has_lower: bool, misreadings: frozenset[str]) -> str | None:
+        """"garb", "misread" (maybe an abbreviation, maybe a misread syllable) or None."""
         if not _G_WORD.match(core) or core.isdigit() or _NUMBER.match(core):
-            return False
+            return None
         if core.isalpha():
-            kind = self._word(core, has_lower)[0]
-            if kind == "syl":
-                return False  # an ordinary (maybe stripped) syllable: handled as such
-            if core in self.abbr or (has_lower and len(core) > 1 and core.isupper()):
-                return False  # abbreviation
-            return len(core) <= 8
+            if self._word(core, has_lower)[0] == "syl":
+                return None  # an ordinary (maybe stripped) syllable: handled as such
+            if core in self.abbr:
+                return None
+            if has_lower and len(core) > 1 and core.isupper():
+                return "misread" if core.lower() in misreadings else None  # else an abbreviation
+            return "garb" if len(core) <= 8 else None
         digits = sum(c.isdigit() for c in core)
         uppers = sum(c.isupper() for c in core)
-        return len(core) <= 6 and digits <= 2 and uppers <= 1 and digits < len(core)
+        # codes have no small letters (H2S, NO3); "NG6i" for "NỘI" has one
+        lower = any(c.islower() for c in core)
+        return "garb" if len(core) <= 6 and digits <= 2 and uppers <= 1 + lower and digits < len(core) else None
 
     def _punct(self, s: str, s0: int, li: int, out: list[Token]) -> None:
         for i, ch in enumerate(s):
