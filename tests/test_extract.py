@@ -349,6 +349,18 @@ def test_header_of_legacy_ocr_text(extractor):
         "issuer": "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "doc_number": "09/CĐ-UBND", "place": "Bắc Ninh"}
 
 
+def test_issuer_beside_a_motto_broken_over_two_lines(extractor):
+    # a born-digital PDF's text layer breaks the motto ("… VIỆT / NAM"); an OCR'd underline trails the body's name
+    for header in ("ỦY BAN NHÂN DÂN\nTỈNH LAM GIANG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nNAM\nSố: 12/KH-UBND\n"
+                   "Độc lập - Tự do - Hạnh phúc\nLam Giang, ngày 16 tháng 01 năm 2025\n",
+                   "ỦY BAN NHÂN DÂN __ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH LAM GIANG Độc lập - Tự do - Hạnh phúc\n"
+                   "Số: 12/KH-UBND Lam Giang, ngày 16 tháng 01 năm 2025\n"):
+        doc = _doc(header + "KẾ HOẠCH\nChuyển đổi số tỉnh Lam Giang năm 2025\n"
+                   "1. Giao Sở Khoa học và Công nghệ chủ trì triển khai.\n")
+        extractor.extract(doc)
+        assert (doc.metadata["issuer"], doc.metadata["doc_type"]) == ("ỦY BAN NHÂN DÂN TỈNH LAM GIANG", "KẾ HOẠCH")
+
+
 def test_an_appraisal_is_no_task_unless_it_also_orders(extractor):
     doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 600/TB-VPCP\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG BÁO\n"
                "Kết luận của Phó Thủ tướng tại cuộc họp về cung ứng điện\n"

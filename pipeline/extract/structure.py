@@ -200,12 +200,12 @@ class StructureParser:
             meta["place"] = self._place(m.group("place"))
             meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
         issuer_lines = []
-        # line by line: legacy OCR puts the header's columns side by side and glues the number line on
-        for line in (ln for t in texts for ln in t.split("\n")):
+        # line by line, the motto taken out first (it may run over two lines): legacy OCR puts the header's
+        # columns side by side ("TỈNH BẮC NINH Độc lập - Tự do - Hạnh phúc") and glues the number line on
+        for line in self.motto_re.sub("\n", head).split("\n"):
             if _DOC_NUMBER_RE.search(line) or _DATE_LINE_RE.search(line) or self.type_re.match(line):
                 break
-            line = self.motto_re.split(line)[0]
-            line = re.sub(r"(?:^|\s+)\S*\d\S*$", "", line.strip(" *-"))  # "… LAI CHÂU 7360/KH-UBND"
+            line = re.sub(r"(?:^|\s+)\S*\d\S*$", "", line.strip(" *-_"))  # "… LAI CHÂU 7360/KH-UBND"
             if line and in_capitals(line):
                 # a line opening with a body's name under the one above ("TỈNH ỦY BẮC SƠN" / "HUYỆN ỦY KIM
                 # GIANG", "ỦY BAN NHÂN DÂN TỈNH …" / "VĂN PHÒNG") is the body that issues; the one above governs it
