@@ -83,6 +83,7 @@ class GarbleChannel:
         self.max_candidates = max_candidates
         self.neighbours = neighbours
         self.word_trust = word_trust
+        self.min_misreading = min_misreading
         self.floor = floor
         # per-letter emission distributions with back-off: toned -> toneless -> skeleton letter
         emit: dict[str, dict[str, float]] = defaultdict(dict)
@@ -141,7 +142,7 @@ class GarbleChannel:
                 chars[(t, w)] += weight
         out = GarbleChannel(chars, self._words, self.lm, self.ortho, weight=self.weight,
                             max_candidates=self.max_candidates, floor=self.floor, neighbours=self.neighbours,
-                            word_trust=self.word_trust)
+                            word_trust=self.word_trust, min_misreading=self.min_misreading)
         out._sets = self._sets  # the candidate sets stay; only their scores change
         return out
 
