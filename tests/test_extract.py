@@ -295,6 +295,32 @@ def test_plan_bullets_opening_with_a_verb_and_mass_organisations(extractor):
         ("II.¶3", ["Ngân hàng Nhà nước chi nhánh khu vực 14"]), ("II.¶4", ["Liên minh Hợp tác xã"])]
 
 
+def test_an_item_naming_only_its_actor_names_it_whole(extractor):
+    # the patterns know "các doanh nghiệp", "các tổ chức", "Cục Kinh tế - Quản lý"; an item that only names its
+    # actor names all of it, up to its colon or its end, brackets left out; not a speaker's verb, nor a bare
+    # "trực thuộc", nor a name the patterns do not know after a comma
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 90/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
+               "CHUYỂN ĐỔI SỐ TỈNH LAM GIANG\n"
+               "I. TỔ CHỨC THỰC HIỆN\n"
+               "1. Các doanh nghiệp công nghệ số\n"
+               "- Tiếp tục đầu tư phát triển hạ tầng số, nền tảng số dùng chung của tỉnh.\n"
+               "2. Đề nghị các doanh nghiệp viễn thông (VNPT, Viettel và doanh nghiệp khác): Bảo đảm thông tin liên "
+               "lạc ổn định trong mùa mưa lũ.\n"
+               "3. Cục Kinh tế - Quản lý đầu tư xây dựng\n"
+               "- Hướng dẫn các chủ đầu tư rà soát công trình đang thi công.\n"
+               "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc\n"
+               "- Vận động hội viên tham gia sử dụng dịch vụ công trực tuyến.\n"
+               "5. Sở Y tế, các doanh nghiệp dược, Trường Cao đẳng Y tế Lam Giang\n"
+               "- Kết nối dữ liệu khám chữa bệnh với hồ sơ sức khỏe điện tử.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("I.1.-1", ["các doanh nghiệp công nghệ số"]),
+        ("I.2", ["các doanh nghiệp viễn thông"]),
+        ("I.3.-1", ["Cục Kinh tế - Quản lý đầu tư xây dựng"]),
+        ("I.4.-1", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Lam Giang", "các tổ chức chính trị - xã hội"]),
+        ("I.5.-1", ["Sở Y tế", "các doanh nghiệp"])]  # the college is no part of the enterprises' name
+
+
 def test_a_bare_trực_thuộc_ends_a_collective(nlp):
     assert _leads(nlp, "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc "
                        "tuyên truyền, vận động hội viên.") == \

@@ -154,6 +154,7 @@ class Extractor:
                        end=unit.start + ent.end_char)
                 for ent in d.ents if ent.label_ == "AGENCY"
             ]
+            agencies = self._whole_actor(unit, agencies, places)
             deadlines = []
             for span in d.spans.get("deadlines", []):
                 dl: Deadline = span._.deadline
@@ -172,6 +173,18 @@ class Extractor:
                     # the hard rules stand; elsewhere the rule estimate and the classifier vote
                     a.task_score = (1 - CLASSIFIER_WEIGHT) * a.task_score + CLASSIFIER_WEIGHT * cdoc.cats.get(TASK_LABEL, 0.0)
         return out
+
+    def _whole_actor(self, unit: Unit, agencies: list[Agency], places: dict[str, str]) -> list[Agency]:
+        """The last agency of an item that only names its actors, taken to the end of the name as written."""
+        marker = MARKER_RE.match(unit.text)
+        found = self.agencies.actor_phrase_end(unit.text, marker.end() if marker else 0,
+                                               [(ag.start - unit.start, ag.end - unit.start) for ag in agencies])
+        if found is None:
+            return agencies
+        last, end = found
+        written = unit.text[agencies[last].start - unit.start:end]
+        whole = replace(agencies[last], text=written, name=self.agencies.canonical(written, places), end=unit.start + end)
+        return agencies[:last] + [whole] + agencies[last + 1:]
 
     def _addressees(self, units: list[Unit], first_item: int | None) -> set[int]:
         """The addressee list before the first item: "Kính gửi:" or "BỘ XÂY DỰNG điện:" and the dashes under it."""

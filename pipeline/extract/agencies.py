@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon, words_pattern
 
+ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this many characters
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
 _CAPS_NAME = r"[A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){0,3}"  # "TUYÊN QUANG" in a header
@@ -131,6 +132,13 @@ class AgencyRules:
         self.leader_collectives = {" ".join(k.lower().split()): v for k, v in a["leader_collectives"].items()}
         self.leader_collective_re = re.compile(rf"(?<!\w)(?:{words_pattern(list(a['leader_collectives']))})(?!\w)",
                                                re.IGNORECASE)
+        role_cues = a["lead_before"] + a["lead_after"] + a["cooperate_before"] + a["report_before"]
+        self.actor_cue_re = re.compile(rf"(?i)\s*(?:{words_pattern(a['lead_before'])})\s+")
+        stops = role_cues + a["speaker_after"] + a["actor_phrase_stops"]
+        words = words_pattern(a["actor_phrase_words"])
+        self.actor_stop_re = re.compile(rf"(?i)(?<!\w)(?!(?:{words})(?!\w))(?:{words_pattern(stops)})(?!\w)")
+        predicates = lexicon.structure["directive_cues"] + lexicon.structure["opening_verbs"]
+        self.actor_predicate_re = re.compile(rf"(?i)\s*(?:{words_pattern(predicates)})(?!\w)")
         self.abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(self.abbr, key=len, reverse=True))
                                   + r")(?![\w&])")
 
@@ -257,6 +265,40 @@ class AgencyRules:
                 s, e = m.start(1) + n.start(), m.start(1) + n.end()
                 out.append((m.start() if k == 0 else s, e, f"{self._unit_of(n.group(0))} {n.group(0)}"))
         return out
+
+    def actor_phrase_end(self, text: str, body_start: int, mentions: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The end of the last actor's name in an item that only names its actors, where the patterns stopped short
+        of it: "18. Các doanh nghiệp công nghệ số", "13. Đề nghị các doanh nghiệp viễn thông (VNPT, …): Đảm bảo …"
+        name "các doanh nghiệp công nghệ số" and "các doanh nghiệp viễn thông". ``mentions`` are (start, end) in
+        ``text``, in order. Returns which mention to lengthen and its new end; None where the item is no such
+        heading or its last name is whole."""
+        cue = self.actor_cue_re.match(text, body_start)
+        start = cue.end() if cue else body_start
+        colon = text.find(":", start)
+        if colon != -1 and colon - start <= ACTOR_PHRASE_MAX and not re.search(r"[.;]", text[start:colon]):
+            end, heading = colon, False
+        elif len(text.rstrip()) - start <= ACTOR_PHRASE_MAX and not re.search(r"[.;:]\s*$", text):
+            end, heading = len(text.rstrip()), True
+        else:
+            return None
+        if text[start:end].rstrip().endswith(")"):  # the members in brackets: "(VNPT, Viettel, …)"
+            end = text.rfind("(", start, end)
+        end = len(text[:end].rstrip(" ,-–"))
+        inside = [k for k, (s, e) in enumerate(mentions) if s >= start and e <= end]
+        if not inside or text[start:mentions[inside[0]][0]].strip():
+            return None  # the item does not open with a name
+        if any(not re.fullmatch(r"\s*(?:,|và|-|–)?\s*", text[mentions[k][1]:mentions[k + 1][0]]) for k in inside[:-1]):
+            return None  # words between the names
+        last_start, last_end = mentions[inside[-1]]
+        if not heading and not is_collective(text[last_start:last_end]):
+            return None  # "1. Bộ Chính trị đánh giá: …": only a collective's name runs on before its colon
+        tail = text[last_end:end]
+        if not tail.strip() or not tail.lstrip()[:1].islower() or self.actor_stop_re.search(tail) \
+                or not heading and self.actor_predicate_re.match(tail):
+            return None  # the name is whole, or what follows says what the actor does ("Sở Y tế hướng dẫn: …")
+        if any(m.group(1).isupper() for m in re.finditer(r"(?:[,;]|\svà)\s+(\w)", tail)):
+            return None  # another name follows that the patterns do not know: keep it out of this one
+        return inside[-1], end
 
     # --- canonical form ----------------------------------------------------------------------
     def canonical(self, written: str, places: dict[str, str]) -> str:
