@@ -321,6 +321,23 @@ def test_an_item_naming_only_its_actor_names_it_whole(extractor):
         ("I.5.-1", ["Sở Y tế", "các doanh nghiệp"])]  # the college is no part of the enterprises' name
 
 
+def test_communes_listed_by_name_and_bodies_a_head_directs(extractor):
+    # "Ủy ban nhân dân các xã: A, B" is one committee per commune; under "2. Ủy ban nhân dân các tỉnh: …", a bullet
+    # that goes on "…; chỉ đạo Ủy ban nhân dân các xã …" is the provinces' work, not the communes'
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 91/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
+               "PHÒNG, CHỐNG THIÊN TAI NĂM 2026\n"
+               "I. TỔ CHỨC THỰC HIỆN\n"
+               "1. Ủy ban nhân dân các xã: Tân Điền, Gia Thuận\n"
+               "- Rà soát các hộ dân sống ven sông, lập phương án di dời trước mùa mưa bão.\n"
+               "2. Ủy ban nhân dân các tỉnh: Hà Sơn, Kim Giang:\n"
+               "a) Tập trung bố trí kinh phí sửa chữa đê điều; chỉ đạo Ủy ban nhân dân các xã ven biển kiểm tra "
+               "hệ thống kè chắn sóng.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("I.1.-1", ["Ủy ban nhân dân xã Tân Điền", "Ủy ban nhân dân xã Gia Thuận"]),
+        ("I.2.a", ["Ủy ban nhân dân tỉnh Hà Sơn", "Ủy ban nhân dân tỉnh Kim Giang"])]
+
+
 def test_a_bare_trực_thuộc_ends_a_collective(nlp):
     assert _leads(nlp, "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc "
                        "tuyên truyền, vận động hội viên.") == \

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Agency, Deadline, Document, Metric, Task
 from ..provenance import Locator
-from .agencies import AgencyRules
+from .agencies import AgencyRules, clause_start
 from .layout import MARKER, MARKER_RE, flowed, paragraphs
 from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
@@ -99,9 +99,6 @@ class Extractor:
         self.closing_re = re.compile(rf"(?i)(?:{words_pattern(s['closing_formulas'])})")
         labels = words_pattern(s["addressee_labels"])
         self.addressee_re = re.compile(rf"(?i)^\s*(?:{labels})\s*:|(?<!\w)(?:{labels})\s*:\s*$")
-        self.directs_opening_re = re.compile(
-            rf"(?i){marker}(?:về\s[^:;.]{{1,100}}:\s*)?(?:chủ\s+trì\s*,\s*)?"
-            rf"(?:{words_pattern(self.lexicon.agencies['directs_before'])})\s")  # "- Về thi công: chỉ đạo …"
 
     def attribute(self, unit: Unit) -> str | None:
         """lead | cooperate | deadline | other for a field line of a plan item, else None."""
@@ -299,10 +296,11 @@ class Extractor:
             if not any(ag.role == "lead" for ag in agencies):
                 leads = _inherited_leads(index, st.units, analysed)
                 agencies, inherited = leads + agencies, bool(leads)
-            elif self.directs_opening_re.match(unit.text) and all(
-                    ag.name[:1].islower() for ag in agencies if ag.role == "lead"):
-                # "Chỉ đạo các doanh nghiệp viễn thông …" under "5. Sở Khoa học và Công nghệ": the head's agency
-                # acts and the unnamed bodies it directs do not lead ("Chỉ đạo Sở Y tế …" makes Sở Y tế the lead)
+            elif all((ag.name[:1].islower() or " các " in ag.name) and self._directed(unit, ag)
+                     for ag in agencies if ag.role == "lead"):
+                # "Chỉ đạo các doanh nghiệp viễn thông …" under "5. Sở Khoa học và Công nghệ", "…; chỉ đạo Ủy ban nhân
+                # dân các xã …" under "8. Ủy ban nhân dân các tỉnh: …": the head's agency acts and the unnamed bodies
+                # it directs do not lead ("Chỉ đạo Sở Y tế …" makes Sở Y tế the lead)
                 leads = _inherited_leads(index, st.units, analysed)
                 if leads:
                     agencies = leads + [replace(ag, role="other") if ag.role == "lead" else ag
@@ -330,6 +328,11 @@ class Extractor:
                 page=page, box=box,
             ))
         return tasks
+
+    def _directed(self, unit: Unit, agency: Agency) -> bool:
+        """Whether a "chỉ đạo" in the agency's clause comes before it."""
+        start = agency.start - unit.start
+        return self.agencies.directs_cue(unit.text, clause_start(unit.text, start), start) is not None
 
     def _head_deadlines(self, unit: Unit, units: list[Unit], analysed: list[_Analysed]) -> list[Deadline]:
         """The deadline of the nearest head ending with ":" ("…, hoàn thành trong tháng 11 năm 2025, cụ thể:")."""

@@ -104,7 +104,10 @@ class AgencyRules:
         self.place_list_re = re.compile(rf"(?<!\w)(?:[Cc]ác\s+)?(?i:{units})\s+({place}(?:\s*(?:,|và)\s*{place})*)")
         self.place_name_re = re.compile(place)
         # "Ủy ban nhân dân các tỉnh, thành phố (trực thuộc Trung ương): Tuyên Quang, Huế"
-        self.places_of_re = re.compile(rf"^(.*?)\s*\bcác\s+(?:{units})(?:\s*,\s*(?:{units}))*(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?$",
+        # ... and "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền", where one lower unit is named
+        lower = words_pattern(a["listed_units"])
+        self.places_of_re = re.compile(rf"^(.*?)\s*\bcác\s+(?:(?:{units})(?:\s*,\s*(?:{units}))*|(?P<unit>{lower}))"
+                                       rf"(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?$",
                                        re.IGNORECASE)
         self.place_items_re = re.compile(rf"\s*:\s*({place}(?:\s*(?:,|và)\s*{place})*)")
         self.named_heads = {h.lower() for h in a["named_heads"]}
@@ -248,7 +251,7 @@ class AgencyRules:
             return []
         body = self.canonical(m.group(1), {}) if m.group(1) else ""
         return [(n.start() + items.start(1), n.end() + items.start(1),
-                 f"{body} {self._unit_of(n.group(0))} {n.group(0)}".strip())
+                 f"{body} {(m.group('unit') or self._unit_of(n.group(0))).lower()} {n.group(0)}".strip())
                 for n in self.place_name_re.finditer(items.group(1))]
 
     def leader_groups(self, text: str) -> list[tuple[int, int, str]]:
