@@ -338,6 +338,19 @@ def test_communes_listed_by_name_and_bodies_a_head_directs(extractor):
         ("I.2.a", ["Ủy ban nhân dân tỉnh Hà Sơn", "Ủy ban nhân dân tỉnh Kim Giang"])]
 
 
+def test_the_order_to_report_problems_is_a_task_even_in_the_closing(extractor):
+    # "Trên đây là Kế hoạch …" closes the plan and orders nothing, but the sentence after it asks the bodies it names
+    # to report their problems: a task, led by them
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 92/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
+               "PHÒNG, CHỐNG MA TÚY NĂM 2026\n"
+               "I. TỔ CHỨC THỰC HIỆN\n"
+               "1. Công an tỉnh chủ trì, phối hợp với các sở, ngành triển khai Kế hoạch này.\n"
+               "Trên đây là Kế hoạch phòng, chống ma túy năm 2026 của tỉnh. Trong quá trình thực hiện nếu có khó "
+               "khăn, vướng mắc, các cơ quan, đơn vị, địa phương báo cáo về Công an tỉnh để tổng hợp, giải quyết./.\n")
+    extractor.extract(doc)
+    assert [t.lead_agencies for t in doc.tasks] == [["Công an tỉnh Lam Giang"], ["các cơ quan, đơn vị, địa phương"]]
+
+
 def test_a_bare_trực_thuộc_ends_a_collective(nlp):
     assert _leads(nlp, "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc "
                        "tuyên truyền, vận động hội viên.") == \

@@ -97,6 +97,7 @@ class Extractor:
         }
         self.task_label_re = re.compile(rf"(?i){marker}(?:{words_pattern(s['task_labels'])})\s*:\s*")
         self.closing_re = re.compile(rf"(?i)(?:{words_pattern(s['closing_formulas'])})")
+        self.difficulty_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['difficulty_clauses'])})")
         labels = words_pattern(s["addressee_labels"])
         self.addressee_re = re.compile(rf"(?i)^\s*(?:{labels})\s*:|(?<!\w)(?:{labels})\s*:\s*$")
 
@@ -242,6 +243,8 @@ class Extractor:
             return 0.0
         if self.appraisal_re.match(opening) and not self.order_re.search(masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
+        if self.difficulty_re.search(body) and not self.purpose_heading.match(unit.section):
+            return 1.0  # "…, nếu có khó khăn, vướng mắc, các cơ quan kịp thời báo cáo …": an order to report
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
         if self.closing_re.search(body) and unit.kind == "plain":
             return 0.0

@@ -126,9 +126,12 @@ class AgencyRules:
         filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|{person}|đồng\s+chí|{titles})*"
         self.person_re = re.compile(person, re.IGNORECASE)
         self.next_title_re = re.compile(rf"^\s*,\s*(?:{titles})(?!\w)", re.IGNORECASE)
+        difficulty = words_pattern(lexicon.structure["difficulty_clauses"])
+        fronted = words_pattern(a["fronted_clauses"])
+        # "Trong quá trình thực hiện(,) nếu có khó khăn, vướng mắc, các cơ quan, đơn vị báo cáo …"
         self.subject_filler = re.compile(
-            rf"^{filler}(?:(?:{words_pattern(a['subject_openers'])})\s*,|"
-            rf"(?:{words_pattern(a['fronted_clauses'])})\s[^,;:]*,)?{filler}$", re.IGNORECASE)
+            rf"^{filler}(?:(?:{words_pattern(a['subject_openers'])})\s*,|(?:{fronted})\s[^,;:]*?(?=\s(?:{difficulty}))|"
+            rf"(?:{fronted})\s[^,;:]*,)?{filler}(?:(?:{difficulty}){filler})?$", re.IGNORECASE)
         # between "Giao"/"Đề nghị" and the agencies it names: nothing but titles and list glue
         self.object_filler = re.compile(rf"^{filler}$", re.IGNORECASE)
         self.bare_heads = {h.lower() for h in a["bare_heads"]}
