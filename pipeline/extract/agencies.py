@@ -301,7 +301,7 @@ class AgencyRules:
         tail = text[last_end:end]
         if not tail.strip() or not tail.lstrip()[:1].islower() or self.actor_stop_re.search(tail) \
                 or not heading and self.actor_predicate_re.match(tail):
-            return None  # the name is whole, or what follows says what the actor does ("Sở Y tế hướng dẫn: …")
+            return None  # the name is whole, or what follows says what the actor does ("các sở hướng dẫn: …")
         if any(m.group(1).isupper() for m in re.finditer(r"(?:[,;]|\svà)\s+(\w)", tail)):
             return None  # another name follows that the patterns do not know: keep it out of this one
         return inside[-1], end
