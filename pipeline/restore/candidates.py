@@ -32,6 +32,7 @@ import csv
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -99,10 +100,6 @@ class GarbleChannel:
         for (o, t), c in words.items():
             self.word_pairs[o][t] = c
             self.word_tot[t] += c
-        # letter runs that are no syllable but were seen often enough for one ("sg" for "sở"):
-        # written in capitals in running text they are misreadings, not abbreviations
-        self.misreadings = frozenset(o for o, d in self.word_pairs.items()
-                                     if o.isalpha() and sum(d.values()) >= min_misreading and ortho.parse(o) is None)
         # rough de-garbling: OCR character -> most likely skeleton letter
         best: dict[str, tuple[int, str]] = {}
         for (t, w), c in chars.items():
@@ -131,6 +128,14 @@ class GarbleChannel:
         self.skeletons = [s for s in lm.skels if not s.startswith("<") and s.isalpha()]
         self._memo: dict[str, tuple | None] = {}
         self._sets: dict[str, set[str]] = {}
+
+    @cached_property
+    def misreadings(self) -> frozenset[str]:
+        """Letter runs that are no syllable but were seen often enough for one ("sg" for "sở"): written in
+        capitals in running text they are misreadings, not abbreviations. Only the tokenizer asks, of the
+        model's own channel, so a document's adapted copy never works them out."""
+        return frozenset(o for o, d in self.word_pairs.items()
+                         if o.isalpha() and sum(d.values()) >= self.min_misreading and self.ortho.parse(o) is None)
 
     def adapted(self, pairs: Iterable[tuple[str, str]], weight: float) -> GarbleChannel:
         """This channel with the letter emissions of ``(OCR token, restored syllable)`` pairs
