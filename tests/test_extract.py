@@ -321,6 +321,26 @@ def test_an_item_naming_only_its_actor_names_it_whole(extractor):
         ("I.5.-1", ["Sở Y tế", "các doanh nghiệp"])]  # the college is no part of the enterprises' name
 
 
+def test_a_collective_subject_keeps_its_qualifier_and_named_bodies_their_level(extractor):
+    # "Các địa phương ven biển khẩn trương …" is done by the coastal localities, not by every locality; a
+    # national steering committee and "… các cấp" are parts of the name; "trên địa bàn", "tham gia" and the
+    # bodies a "Chỉ đạo" directs stay out of it
+    doc = _doc("THỦ TƯỚNG CHÍNH PHỦ\nSố: 95/CĐ-TTg\nHà Nội, ngày 20 tháng 11 năm 2025\nCÔNG ĐIỆN\n"
+               "Về việc tập trung ứng phó với mưa lũ\n"
+               "1. Các địa phương ven biển khẩn trương rà soát, bố trí lực lượng sẵn sàng sơ tán người dân.\n"
+               "2. Các đơn vị điện lực khẩn trương khôi phục lưới điện tại các khu vực bị ảnh hưởng.\n"
+               "3. Ủy ban nhân dân các cấp chủ động rà soát các khu dân cư có nguy cơ sạt lở.\n"
+               "4. Ban Chỉ đạo quốc gia về phòng thủ dân sự theo dõi sát diễn biến mưa lũ, đôn đốc các bộ, ngành.\n"
+               "5. Các ngân hàng thương mại tham gia phối hợp với Bộ Tài chính giãn nợ cho khách hàng bị thiệt hại.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("1", ["các địa phương ven biển"]),
+        ("2", ["các đơn vị điện lực"]),
+        ("3", ["Ủy ban nhân dân các cấp"]),
+        ("4", ["Ban Chỉ đạo quốc gia về phòng thủ dân sự"]),
+        ("5", ["các ngân hàng thương mại"])]
+
+
 def test_communes_listed_by_name_and_bodies_a_head_directs(extractor):
     # "Ủy ban nhân dân các xã: A, B" is one committee per commune; under "2. Ủy ban nhân dân các tỉnh: …", a bullet
     # that goes on "…; chỉ đạo Ủy ban nhân dân các xã …" is the provinces' work, not the communes'

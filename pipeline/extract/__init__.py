@@ -175,10 +175,14 @@ class Extractor:
     def _whole_actor(self, unit: Unit, agencies: list[Agency], places: dict[str, str]) -> list[Agency]:
         """The last agency of an item that only names its actors, taken to the end of the name as written."""
         marker = MARKER_RE.match(unit.text)
-        found = self.agencies.actor_phrase_end(unit.text, marker.end() if marker else 0,
-                                               [(ag.start - unit.start, ag.end - unit.start) for ag in agencies])
+        body_start = marker.end() if marker else 0
+        mentions = [(ag.start - unit.start, ag.end - unit.start) for ag in agencies]
+        found = self.agencies.actor_phrase_end(unit.text, body_start, mentions)
         if found is None:
-            return agencies
+            subject_end = self.agencies.subject_phrase_end(unit.text, body_start, mentions)
+            if subject_end is None:
+                return agencies
+            found = 0, subject_end
         last, end = found
         written = unit.text[agencies[last].start - unit.start:end]
         whole = replace(agencies[last], text=written, name=self.agencies.canonical(written, places), end=unit.start + end)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .lexicon import Lexicon, words_pattern
 
 ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this many characters
+SUBJECT_QUALIFIER_MAX = 3  # words that may qualify a collective subject before its predicate
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
 _CAPS_NAME = r"[A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){0,3}"  # "TUYÊN QUANG" in a header
@@ -62,11 +63,12 @@ class AgencyRules:
                  if " " in v and v.lower() not in domains]
         proper = rf"(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}"
         name = rf"{proper}(?:\s+{proper}){{0,3}}"
-        # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương"
+        # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương", "… các cấp"
         self.tail_re = re.compile(
             rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
             rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name}))?"
-            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name}))",
+            rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})"
+            rf"|\s+các\s+cấp(?!\w))",  # "Ủy ban nhân dân các cấp", "Hội đồng Thi đua - Khen thưởng các cấp"
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
@@ -145,6 +147,13 @@ class AgencyRules:
         self.actor_stop_re = re.compile(rf"(?i)(?<!\w)(?!(?:{words})(?!\w))(?:{words_pattern(stops)})(?!\w)")
         predicates = lexicon.structure["directive_cues"] + lexicon.structure["opening_verbs"]
         self.actor_predicate_re = re.compile(rf"(?i)\s*(?:{words_pattern(predicates)})(?!\w)")
+        # the words that qualify a collective subject before its predicate: "Các địa phương ven biển khẩn trương …"
+        ends = stops + predicates + a["subject_qualifier_stops"]
+        qualifier = rf"(?!(?:{words_pattern(a['function_words'] + ends)})(?!\w))[{_LOWER}]+(?!\w)"
+        self.subject_tail_re = re.compile(
+            rf"((?:\s+{qualifier}){{1,{SUBJECT_QUALIFIER_MAX}}}?)(?=\s+(?i:{words_pattern(predicates + stops)})(?!\w))")
+        self.assign_cue_re = re.compile(
+            rf"(?i)\s*(?:{words_pattern([c for c in a['lead_before'] if c not in a['directs_before']])})\s+")
         self.abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(self.abbr, key=len, reverse=True))
                                   + r")(?![\w&])")
 
@@ -305,6 +314,18 @@ class AgencyRules:
         if any(m.group(1).isupper() for m in re.finditer(r"(?:[,;]|\svà)\s+(\w)", tail)):
             return None  # another name follows that the patterns do not know: keep it out of this one
         return inside[-1], end
+
+    def subject_phrase_end(self, text: str, body_start: int, mentions: list[tuple[int, int]]) -> int | None:
+        """The end of a collective that opens an item as its subject, where a few lower-case words qualify it before
+        the predicate: "Các địa phương ven biển khẩn trương …", "Các đơn vị điện lực khẩn trương …" name "các địa
+        phương ven biển" and "các đơn vị điện lực". None where the item opens otherwise or the name is whole
+        ("Chỉ đạo các ngân hàng …" names the bodies directed, not the subject)."""
+        cue = self.assign_cue_re.match(text, body_start)
+        start = cue.end() if cue else body_start
+        if not mentions or text[start:mentions[0][0]].strip() or not is_collective(text[mentions[0][0]:mentions[0][1]]):
+            return None
+        m = self.subject_tail_re.match(text, mentions[0][1])
+        return m.end(1) if m else None
 
     # --- canonical form ----------------------------------------------------------------------
     def canonical(self, written: str, places: dict[str, str]) -> str:
