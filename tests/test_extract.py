@@ -449,6 +449,19 @@ def test_an_appraisal_is_no_task_unless_it_also_orders(extractor):
     assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [("2", ["Bộ Công Thương"]), ("3", ["Bộ Công Thương"])]
 
 
+def test_an_approval_is_no_task_unless_it_also_orders(extractor):
+    # "approvals and agreements that ask nobody to act" (annotation guide); a request referred to ("theo đề nghị
+    # của …") is no order
+    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 601/TB-VPCP\nHà Nội, ngày 12 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Phó Thủ tướng tại buổi làm việc với lãnh đạo tỉnh Lam Giang\n"
+               "Sau khi nghe báo cáo, Phó Thủ tướng kết luận như sau:\n"
+               "1. Đồng ý chủ trương đầu tư tuyến đường ven biển theo đề xuất của tỉnh, bảo đảm hiệu quả.\n"
+               "2. Thống nhất chủ trương điều chỉnh quy hoạch chung đô thị theo đề nghị của Ủy ban nhân dân tỉnh.\n"
+               "3. Cơ bản đồng ý với đề xuất bổ sung vốn; giao Bộ Tài chính chủ trì, hướng dẫn tỉnh thực hiện.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [("3", ["Bộ Tài chính"])]
+
+
 def test_signature_read_into_the_recipients_lines_of_a_scan(extractor):
     # OCR of a scan reads the signature column into the "Nơi nhận" lines beside it
     doc = _doc("ỦY BAN NHÂN DÂN TỈNH QUẢNG HÀ\nSố: 342/TB-UBND\nQuảng Hà, ngày 12 tháng 9 năm 2025\nTHÔNG BÁO\n"

@@ -80,7 +80,8 @@ class Extractor:
         # mạng là điều kiện tiên quyết …"
         self.statement_re = re.compile(rf"(?i)^[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
-        self.order_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['order_words'])})(?!\w)")
+        # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")
+        self.order_re = re.compile(rf"(?i)(?<!\w)(?<!theo )(?:{words_pattern(s['order_words'])})(?!\w)(?!\s+(?:của|tại)\b)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
