@@ -68,6 +68,7 @@ UNEVEN_BACKGROUND = 0.10  # relative spread of paper brightness that calls for n
 RULE_MIN_LENGTH_MM = 12.0
 RULE_RUN_MM = 4.0  # straight run that only lines (not letters) have
 RULE_MAX_THICKNESS_MM = 0.8  # mean thickness, so that a skewed rule still counts
+RULE_EDGE_PX = 2  # painted beyond a rule's dark core, for the grey edge blur and JPEG leave
 
 MAX_SKEW = 5.0  # degrees searched either way
 MIN_SKEW = 0.15  # smaller skew is not undone even where the page is resampled anyway
@@ -437,7 +438,9 @@ def _erase_rules(grey: np.ndarray, rules: list[tuple[int, int, int, int]], facto
         _, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
         long = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= 0.5 * max(w, h) * factor
         long[0] = False
-        crop[long[labels]] = int(np.percentile(crop, 90))
+        # Otsu keeps the rule's core; its blurred edges, left alone, read as a faint line ("m", "_").
+        edges = cv2.dilate(long[labels].astype(np.uint8), np.ones((2 * RULE_EDGE_PX + 1,) * 2, np.uint8))
+        crop[edges > 0] = int(np.percentile(crop, 90))
     return grey
 
 

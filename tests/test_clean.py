@@ -242,3 +242,15 @@ def test_grey_input_is_not_modified():
     result = clean_page(grey, DPI, CleanOptions(osd=False))
     assert np.array_equal(grey, before)
     assert result.rotation == 180
+
+
+def test_a_printed_rule_leaves_no_faint_line_to_read():
+    # the rule under the issuer and the motto: its blurred edges, left on the page, read as "m" or "_"
+    rgb, _ = render(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", "Độc lập - Tự do - Hạnh phúc"], height=400)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    cv2.line(grey, (300, 200), (1300, 200), 0, 4)
+    grey = cv2.GaussianBlur(grey, (0, 0), 1.2)
+    cleaned = clean_page(np.repeat(grey[..., None], 3, axis=2), DPI).image
+    band = cleaned[190:211, 300:1301]
+    assert int(band.min()) > 200, "the rule's edges are still on the page"
+    assert "_" not in ocr(cleaned)
