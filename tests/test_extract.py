@@ -98,6 +98,15 @@ def test_figures_after_the_signature_are_read(extractor):
     assert [(m.value, m.unit, m.task_id) for m in doc.metrics] == [(99.4, "%", ""), (786, "tthc", "")]
 
 
+def test_a_period_opening_a_clause_sets_its_time_unless_past_or_stated():
+    normaliser = TemporalNormaliser(load_lexicon())
+    found = normaliser.find("Văn phòng theo dõi, đôn đốc; năm 2026 tham mưu sơ kết việc thực hiện.", DOC_DATE)
+    assert [(d.text, d.kind, d.end) for d in found] == [("năm 2026", "within", "2026-12-31")]
+    assert [d.end for d in normaliser.find("Quý II/2024, hoàn thành việc sắp xếp.", DOC_DATE)] == ["2024-06-30"]
+    assert normaliser.find("Năm 2023, toàn tỉnh có 18/30 xã đạt chuẩn.", DOC_DATE) == []  # a report of the past
+    assert normaliser.find("Năm 2024 là năm cuối của kế hoạch.", DOC_DATE) == []
+
+
 def test_plan_horizons_and_budget_periods_are_not_deadlines():
     normaliser = TemporalNormaliser(load_lexicon())
     assert normaliser.find("điều chỉnh Quy hoạch mạng lưới đường bộ thời kỳ 2021 - 2030, tầm nhìn đến năm 2050", DOC_DATE) == []

@@ -51,6 +51,12 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+# where a clause opens (after a list marker, or "; " ". ") and what may follow a period that opens it: a comma or a
+# lower-case word that is no copula ("Năm 2025 là năm …" states, it does not set a time)
+_CLAUSE_OPENING = re.compile(r"(?:^|[;.]\s+|^\s*(?:[-+•]|[0-9IVXa-zđ]{1,4}[.)])\s*)$")
+_CLAUSE_GOES_ON = re.compile(r"\s*,\s*|\s+(?!là\b|có\b|đã\b|được\b|đạt\b)[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+
+
 class TemporalNormaliser:
     def __init__(self, lexicon: Lexicon):
         t = lexicon.temporal
@@ -193,6 +199,11 @@ class TemporalNormaliser:
                 deadline = self._make(text, atom.start, atom.end, "within", atom.first, atom.last, atom.granularity)
             elif bare_kind and atom.last:
                 deadline = self._make(text, atom.start, atom.end, bare_kind, None, atom.last, atom.granularity)
+            elif atom.last and atom.granularity != "day" and (doc_date is None or atom.last >= doc_date) \
+                    and _CLAUSE_OPENING.search(text, 0, atom.start) and _CLAUSE_GOES_ON.match(text, atom.end):
+                # "…; năm 2030 tham mưu Ban Bí thư sơ kết …", "Quý I/2026, hoàn thành …": a period that opens the
+                # clause sets when its work is done (a past one opens a report: "Năm 2024, toàn tỉnh có …")
+                deadline = self._make(text, atom.start, atom.end, "within", atom.first, atom.last, atom.granularity)
             if self.onward_re.match(text, atom.end) and atom.first:  # "năm 2025 và các năm tiếp theo"
                 deadline = self._make(text, atom.start, self.onward_re.match(text, atom.end).end(), "from_to",
                                       atom.first, None, atom.granularity)
