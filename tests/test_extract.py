@@ -466,9 +466,11 @@ def test_an_approval_is_no_task_unless_it_also_orders(extractor):
                "Sau khi nghe báo cáo, Phó Thủ tướng kết luận như sau:\n"
                "1. Đồng ý chủ trương đầu tư tuyến đường ven biển theo đề xuất của tỉnh, bảo đảm hiệu quả.\n"
                "2. Thống nhất chủ trương điều chỉnh quy hoạch chung đô thị theo đề nghị của Ủy ban nhân dân tỉnh.\n"
-               "3. Cơ bản đồng ý với đề xuất bổ sung vốn; giao Bộ Tài chính chủ trì, hướng dẫn tỉnh thực hiện.\n")
+               "3. Cơ bản đồng ý với đề xuất bổ sung vốn; giao Bộ Tài chính chủ trì, hướng dẫn tỉnh thực hiện.\n"
+               "4. Đồng ý chủ trương mở rộng cảng cá; Ủy ban nhân dân tỉnh khẩn trương hoàn thiện hồ sơ dự án.\n")
     extractor.extract(doc)
-    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [("3", ["Bộ Tài chính"])]
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("3", ["Bộ Tài chính"]), ("4", ["Ủy ban nhân dân tỉnh"])]
 
 
 def test_signature_read_into_the_recipients_lines_of_a_scan(extractor):

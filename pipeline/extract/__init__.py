@@ -80,6 +80,7 @@ class Extractor:
         # mạng là điều kiện tiên quyết …"
         self.statement_re = re.compile(rf"(?i)^[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
+        self.approval_re = re.compile(rf"(?i)(?:{words_pattern(s['approval_openers'])})(?!\w)")
         # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")
         self.order_re = re.compile(rf"(?i)(?<!\w)(?<!theo )(?:{words_pattern(s['order_words'])})(?!\w)(?!\s+(?:của|tại)\b)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
@@ -248,6 +249,9 @@ class Extractor:
             return 0.0
         if self.appraisal_re.match(opening) and not self.order_re.search(masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
+        if self.approval_re.match(opening) and not self.order_re.search(masked) \
+                and not any(a.role == "lead" for a in agencies):
+            return 0.0  # "Đồng ý chủ trương đầu tư … theo đề xuất của tỉnh": the issuer approves, nobody is to act
         if self.difficulty_re.search(body) and not self.purpose_heading.match(unit.section):
             return 1.0  # "…, nếu có khó khăn, vướng mắc, các cơ quan kịp thời báo cáo …": an order to report
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
