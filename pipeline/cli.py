@@ -149,12 +149,21 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print("ketluan: --interval must be > 0 and --settle ≥ 0", file=sys.stderr)
         return 2
     stop = threading.Event()
-    # A service manager stops with SIGTERM; let the current batch finish its document writes either way.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def finish_then_stop(signum: int, _frame) -> None:
+        # Ctrl-C or a service manager's SIGTERM: the current batch finishes, then the watch ends; an interrupt
+        # landing anywhere (in table writing, say) could leave a library's lock held. A second Ctrl-C stops at once.
+        stop.set()
+        if signum == signal.SIGINT:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            print("ketluan: stopping after the current batch (Ctrl-C again to stop now)", file=sys.stderr)
+
+    signal.signal(signal.SIGINT, finish_then_stop)
+    signal.signal(signal.SIGTERM, finish_then_stop)
     try:
         watch(config, interval=args.interval, settle=args.settle, stop=stop)
     except KeyboardInterrupt:
-        # Ctrl-C may land inside a batch: finished documents are saved; bring the tables up to date.
+        # a second Ctrl-C inside a batch: finished documents are saved; bring the tables up to date
         from .tables import build_tables
 
         if config.json_dir.is_dir():
