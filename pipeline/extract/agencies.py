@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Lexicon, words_pattern
+from .lexicon import LOWER, Lexicon, words_pattern
 
 ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this many characters
 SUBJECT_QUALIFIER_MAX = 3  # words that may qualify a collective subject before its predicate
@@ -22,11 +22,10 @@ _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
 _CAPS_NAME = r"[A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){0,3}"  # "TUYÊN QUANG" in a header
 _CLAUSE_BREAK = re.compile(r"[;:.!?]\s|[;:]|\n")
 _NOT_HEAD = r"(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)"
-_LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 # an enterprise's or office's name: capitalised words whose second syllables are lower-case
 # ("Bưu chính Viễn thông Việt Nam", "Công nghiệp - Viễn thông Quân đội"); it ends on a capital
 _COMPOUND_NAME = (rf"{_NOT_HEAD}{_PROPER}(?:\s+(?:-\s+)?(?:(?!và\b|với\b|của\b|tại\b|cho\b|các\b|về\b|theo\b)"
-                  rf"[{_LOWER}]+\s+)?(?:-\s+)?{_NOT_HEAD}{_PROPER})*")
+                  rf"[{LOWER}]+\s+)?(?:-\s+)?{_NOT_HEAD}{_PROPER})*")
 
 
 @dataclass
@@ -86,7 +85,7 @@ class AgencyRules:
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{_LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{name})?")
+                                             rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{name})?")
         self.code_tail_re = re.compile(r"(?:\s+chi\s+nhánh)?(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
                                        r"(?:\s+quốc\s+gia(?!\w))?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})")
@@ -95,10 +94,10 @@ class AgencyRules:
         stops = words_pattern(a["function_words"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
                               + a["report_before"] + a["directs_before"])
         self.purpose_tail_re = re.compile(
-            rf"(?:\s+(?:(?:{words_pattern(a['purpose_words'])})(?!\w)|(?!(?:{stops}|{admin})(?!\w))[{_LOWER}]+)){{1,14}}?"
+            rf"(?:\s+(?:(?:{words_pattern(a['purpose_words'])})(?!\w)|(?!(?:{stops}|{admin})(?!\w))[{LOWER}]+)){{1,14}}?"
             rf"\s+(?:{admin})(?!\w)(?:\s+{name})?")
         self.compound_last_syllable_re = re.compile(
-            rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{_LOWER}]+(?!\w)")
+            rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]
         units = words_pattern(a["place_actor_units"])
         place = rf"{_NOT_HEAD}{_NAME}"
@@ -149,7 +148,7 @@ class AgencyRules:
         self.actor_predicate_re = re.compile(rf"(?i)\s*(?:{words_pattern(predicates)})(?!\w)")
         # the words that qualify a collective subject before its predicate: "Các địa phương ven biển khẩn trương …"
         ends = stops + predicates + a["subject_qualifier_stops"]
-        qualifier = rf"(?!(?:{words_pattern(a['function_words'] + ends)})(?!\w))[{_LOWER}]+(?!\w)"
+        qualifier = rf"(?!(?:{words_pattern(a['function_words'] + ends)})(?!\w))[{LOWER}]+(?!\w)"
         self.subject_tail_re = re.compile(
             rf"((?:\s+{qualifier}){{1,{SUBJECT_QUALIFIER_MAX}}}?)(?=\s+(?i:{words_pattern(predicates + stops)})(?!\w))")
         self.assign_cue_re = re.compile(

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "extract"
+# the lower-case Vietnamese letters, for regex character classes ("[{LOWER}]+" is a lower-case word)
+LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 
 # Old-style tone placement ("hoà", "uỷ") → new style ("hòa", "ủy"), the project's output convention.
 _OLD_STYLE = {

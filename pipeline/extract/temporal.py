@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..model import Deadline
-from .lexicon import Lexicon, words_pattern
+from .lexicon import LOWER, Lexicon, words_pattern
 
 _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
                  "mười lăm": 15, "hai mươi": 20, "ba mươi": 30}
@@ -54,7 +54,7 @@ def _month_end(year: int, month: int) -> date:
 # where a clause opens (after a list marker, or "; " ". ") and what may follow a period that opens it: a comma or a
 # lower-case word that is no copula ("Năm 2025 là năm …" states, it does not set a time)
 _CLAUSE_OPENING = re.compile(r"(?:^|[;.]\s+|^\s*(?:[-+•]|[0-9IVXa-zđ]{1,4}[.)])\s*)$")
-_CLAUSE_GOES_ON = re.compile(r"\s*,\s*|\s+(?!là\b|có\b|đã\b|được\b|đạt\b)[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+_CLAUSE_GOES_ON = re.compile(rf"\s*,\s*|\s+(?!là\b|có\b|đã\b|được\b|đạt\b)[{LOWER}]")
 
 
 class TemporalNormaliser:
