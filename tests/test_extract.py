@@ -350,6 +350,20 @@ def test_a_collective_subject_keeps_its_qualifier_and_named_bodies_their_level(e
         ("5", ["các ngân hàng thương mại"])]
 
 
+def test_leaders_named_without_their_bodies_stand_for_all_of_them(extractor):
+    # "Bộ trưởng," alone is every minister; "Bí thư Tỉnh ủy, Thành ủy" every provincial Party secretary
+    doc = _doc("THỦ TƯỚNG CHÍNH PHỦ\nSố: 96/CĐ-TTg\nHà Nội, ngày 20 tháng 11 năm 2025\nCÔNG ĐIỆN\n"
+               "Về việc cắt giảm thủ tục hành chính\n"
+               "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Bí thư Tỉnh ủy, Thành ủy, Chủ tịch Ủy ban nhân dân các "
+               "tỉnh, thành phố trực thuộc Trung ương dành thời gian chỉ đạo quyết liệt việc cắt giảm thủ tục.\n"
+               "2. Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Xây dựng khẩn trương rà soát các quy định về đầu tư.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+        ("1", ["các bộ", "cơ quan ngang bộ", "các tỉnh ủy, thành ủy",
+               "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
+        ("2", ["Bộ Tài chính", "Bộ Xây dựng"])]
+
+
 def test_communes_listed_by_name_and_bodies_a_head_directs(extractor):
     # "Ủy ban nhân dân các xã: A, B" is one committee per commune; under "2. Ủy ban nhân dân các tỉnh: …", a bullet
     # that goes on "…; chỉ đạo Ủy ban nhân dân các xã …" is the provinces' work, not the communes'
