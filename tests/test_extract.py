@@ -34,6 +34,22 @@ def _doc(text: str) -> Document:
     return doc
 
 
+def _plan(number: int, body: str) -> Document:
+    """A plan of the invented province Lam Giang: its header, then ``body``."""
+    return _doc(f"ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: {number}/KH-UBND\n"
+                f"Lam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n{body}")
+
+
+def _cong_dien(number: int, body: str) -> Document:
+    """A Prime Minister's Công điện: its header, then ``body``."""
+    return _doc(f"THỦ TƯỚNG CHÍNH PHỦ\nSố: {number}/CĐ-TTg\nHà Nội, ngày 20 tháng 11 năm 2025\nCÔNG ĐIỆN\n{body}")
+
+
+def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
+    extractor.extract(doc)
+    return [(t.item_path, t.lead_agencies) for t in doc.tasks]
+
+
 @pytest.mark.parametrize("phrase, kind, start, end, granularity", [
     ("trước ngày 05/4/2024", "by", None, "2024-04-05", "day"),
     ("hoàn thành trước ngày 15 tháng 12 năm 2025", "by", None, "2025-12-15", "day"),
@@ -281,24 +297,23 @@ def test_letters_of_the_government_office(extractor):
 def test_plan_bullets_opening_with_a_verb_and_mass_organisations(extractor):
     # a plan's bullets that open with a verb are tasks; a paragraph saying what something "là" is not; the projects
     # "do Bộ Công an chủ trì" are not this task's lead; the province's Youth Union and a bank branch keep their names
-    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 88/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
-               "PHÁT TRIỂN KINH TẾ SỐ TỈNH LAM GIANG\n"
-               "I. NHIỆM VỤ, GIẢI PHÁP\n"
-               "Nhân lực số là yếu tố then chốt, cần được ưu tiên đầu tư, đào tạo trong toàn tỉnh.\n"
-               "1. Phát triển hạ tầng số\n"
-               "- Phát triển các nền tảng số dùng chung của tỉnh, kết nối với các nền tảng quốc gia.\n"
-               "- Ứng dụng trí tuệ nhân tạo trong quản lý đất đai, tài nguyên và môi trường.\n"
-               "II. TỔ CHỨC THỰC HIỆN\n"
-               "1. Công an tỉnh\n"
-               "Tổ chức triển khai các dự án do Bộ Công an chủ trì trên địa bàn tỉnh theo chức năng, nhiệm vụ.\n"
-               "2. Tỉnh đoàn\n"
-               "Chỉ đạo tổ chức Đoàn các cấp tham gia hỗ trợ người dân sử dụng dịch vụ công trực tuyến.\n"
-               "3. Ngân hàng Nhà nước chi nhánh khu vực 14\n"
-               "Chỉ đạo các ngân hàng thương mại mở tài khoản cho người dân trên địa bàn.\n"
-               "4. Liên minh Hợp tác xã\n"
-               "Vận động các hợp tác xã tham gia sàn thương mại điện tử của tỉnh.\n")
-    extractor.extract(doc)
-    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+    doc = _plan(88,
+                "PHÁT TRIỂN KINH TẾ SỐ TỈNH LAM GIANG\n"
+                "I. NHIỆM VỤ, GIẢI PHÁP\n"
+                "Nhân lực số là yếu tố then chốt, cần được ưu tiên đầu tư, đào tạo trong toàn tỉnh.\n"
+                "1. Phát triển hạ tầng số\n"
+                "- Phát triển các nền tảng số dùng chung của tỉnh, kết nối với các nền tảng quốc gia.\n"
+                "- Ứng dụng trí tuệ nhân tạo trong quản lý đất đai, tài nguyên và môi trường.\n"
+                "II. TỔ CHỨC THỰC HIỆN\n"
+                "1. Công an tỉnh\n"
+                "Tổ chức triển khai các dự án do Bộ Công an chủ trì trên địa bàn tỉnh theo chức năng, nhiệm vụ.\n"
+                "2. Tỉnh đoàn\n"
+                "Chỉ đạo tổ chức Đoàn các cấp tham gia hỗ trợ người dân sử dụng dịch vụ công trực tuyến.\n"
+                "3. Ngân hàng Nhà nước chi nhánh khu vực 14\n"
+                "Chỉ đạo các ngân hàng thương mại mở tài khoản cho người dân trên địa bàn.\n"
+                "4. Liên minh Hợp tác xã\n"
+                "Vận động các hợp tác xã tham gia sàn thương mại điện tử của tỉnh.\n")
+    assert _task_leads(extractor, doc) == [
         ("I.1.-1", []), ("I.1.-2", []),
         ("II.¶1", ["Công an tỉnh Lam Giang"]), ("II.¶2", ["Tỉnh đoàn Lam Giang"]),
         ("II.¶3", ["Ngân hàng Nhà nước chi nhánh khu vực 14"]), ("II.¶4", ["Liên minh Hợp tác xã"])]
@@ -308,21 +323,20 @@ def test_an_item_naming_only_its_actor_names_it_whole(extractor):
     # the patterns know "các doanh nghiệp", "các tổ chức", "Cục Kinh tế - Quản lý"; an item that only names its
     # actor names all of it, up to its colon or its end, brackets left out; not a speaker's verb, nor a bare
     # "trực thuộc", nor a name the patterns do not know after a comma
-    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 90/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
-               "CHUYỂN ĐỔI SỐ TỈNH LAM GIANG\n"
-               "I. TỔ CHỨC THỰC HIỆN\n"
-               "1. Các doanh nghiệp công nghệ số\n"
-               "- Tiếp tục đầu tư phát triển hạ tầng số, nền tảng số dùng chung của tỉnh.\n"
-               "2. Đề nghị các doanh nghiệp viễn thông (VNPT, Viettel và doanh nghiệp khác): Bảo đảm thông tin liên "
-               "lạc ổn định trong mùa mưa lũ.\n"
-               "3. Cục Kinh tế - Quản lý đầu tư xây dựng\n"
-               "- Hướng dẫn các chủ đầu tư rà soát công trình đang thi công.\n"
-               "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc\n"
-               "- Vận động hội viên tham gia sử dụng dịch vụ công trực tuyến.\n"
-               "5. Sở Y tế, các doanh nghiệp dược, Trường Cao đẳng Y tế Lam Giang\n"
-               "- Kết nối dữ liệu khám chữa bệnh với hồ sơ sức khỏe điện tử.\n")
-    extractor.extract(doc)
-    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+    doc = _plan(90,
+                "CHUYỂN ĐỔI SỐ TỈNH LAM GIANG\n"
+                "I. TỔ CHỨC THỰC HIỆN\n"
+                "1. Các doanh nghiệp công nghệ số\n"
+                "- Tiếp tục đầu tư phát triển hạ tầng số, nền tảng số dùng chung của tỉnh.\n"
+                "2. Đề nghị các doanh nghiệp viễn thông (VNPT, Viettel và doanh nghiệp khác): Bảo đảm thông tin liên "
+                "lạc ổn định trong mùa mưa lũ.\n"
+                "3. Cục Kinh tế - Quản lý đầu tư xây dựng\n"
+                "- Hướng dẫn các chủ đầu tư rà soát công trình đang thi công.\n"
+                "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội trực thuộc\n"
+                "- Vận động hội viên tham gia sử dụng dịch vụ công trực tuyến.\n"
+                "5. Sở Y tế, các doanh nghiệp dược, Trường Cao đẳng Y tế Lam Giang\n"
+                "- Kết nối dữ liệu khám chữa bệnh với hồ sơ sức khỏe điện tử.\n")
+    assert _task_leads(extractor, doc) == [
         ("I.1.-1", ["các doanh nghiệp công nghệ số"]),
         ("I.2", ["các doanh nghiệp viễn thông"]),
         ("I.3.-1", ["Cục Kinh tế - Quản lý đầu tư xây dựng"]),
@@ -334,15 +348,16 @@ def test_a_collective_subject_keeps_its_qualifier_and_named_bodies_their_level(e
     # "Các địa phương ven biển khẩn trương …" is done by the coastal localities, not by every locality; a
     # national steering committee and "… các cấp" are parts of the name; "trên địa bàn", "tham gia" and the
     # bodies a "Chỉ đạo" directs stay out of it
-    doc = _doc("THỦ TƯỚNG CHÍNH PHỦ\nSố: 95/CĐ-TTg\nHà Nội, ngày 20 tháng 11 năm 2025\nCÔNG ĐIỆN\n"
-               "Về việc tập trung ứng phó với mưa lũ\n"
-               "1. Các địa phương ven biển khẩn trương rà soát, bố trí lực lượng sẵn sàng sơ tán người dân.\n"
-               "2. Các đơn vị điện lực khẩn trương khôi phục lưới điện tại các khu vực bị ảnh hưởng.\n"
-               "3. Ủy ban nhân dân các cấp chủ động rà soát các khu dân cư có nguy cơ sạt lở.\n"
-               "4. Ban Chỉ đạo quốc gia về phòng thủ dân sự theo dõi sát diễn biến mưa lũ, đôn đốc các bộ, ngành.\n"
-               "5. Các ngân hàng thương mại tham gia phối hợp với Bộ Tài chính giãn nợ cho khách hàng bị thiệt hại.\n")
-    extractor.extract(doc)
-    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+    doc = _cong_dien(95,
+                     "Về việc tập trung ứng phó với mưa lũ\n"
+                     "1. Các địa phương ven biển khẩn trương rà soát, bố trí lực lượng sẵn sàng sơ tán người dân.\n"
+                     "2. Các đơn vị điện lực khẩn trương khôi phục lưới điện tại các khu vực bị ảnh hưởng.\n"
+                     "3. Ủy ban nhân dân các cấp chủ động rà soát các khu dân cư có nguy cơ sạt lở.\n"
+                     "4. Ban Chỉ đạo quốc gia về phòng thủ dân sự theo dõi sát diễn biến mưa lũ, đôn đốc các bộ, "
+                     "ngành.\n"
+                     "5. Các ngân hàng thương mại tham gia phối hợp với Bộ Tài chính giãn nợ cho khách hàng bị thiệt "
+                     "hại.\n")
+    assert _task_leads(extractor, doc) == [
         ("1", ["các địa phương ven biển"]),
         ("2", ["các đơn vị điện lực"]),
         ("3", ["Ủy ban nhân dân các cấp"]),
@@ -352,13 +367,13 @@ def test_a_collective_subject_keeps_its_qualifier_and_named_bodies_their_level(e
 
 def test_leaders_named_without_their_bodies_stand_for_all_of_them(extractor):
     # "Bộ trưởng," alone is every minister; "Bí thư Tỉnh ủy, Thành ủy" every provincial Party secretary
-    doc = _doc("THỦ TƯỚNG CHÍNH PHỦ\nSố: 96/CĐ-TTg\nHà Nội, ngày 20 tháng 11 năm 2025\nCÔNG ĐIỆN\n"
-               "Về việc cắt giảm thủ tục hành chính\n"
-               "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Bí thư Tỉnh ủy, Thành ủy, Chủ tịch Ủy ban nhân dân các "
-               "tỉnh, thành phố trực thuộc Trung ương dành thời gian chỉ đạo quyết liệt việc cắt giảm thủ tục.\n"
-               "2. Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Xây dựng khẩn trương rà soát các quy định về đầu tư.\n")
-    extractor.extract(doc)
-    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+    doc = _cong_dien(96,
+                     "Về việc cắt giảm thủ tục hành chính\n"
+                     "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Bí thư Tỉnh ủy, Thành ủy, Chủ tịch Ủy ban nhân "
+                     "dân các tỉnh, thành phố trực thuộc Trung ương dành thời gian chỉ đạo quyết liệt việc cắt giảm "
+                     "thủ tục.\n"
+                     "2. Bộ trưởng Bộ Tài chính, Bộ trưởng Bộ Xây dựng khẩn trương rà soát các quy định về đầu tư.\n")
+    assert _task_leads(extractor, doc) == [
         ("1", ["các bộ", "cơ quan ngang bộ", "các tỉnh ủy, thành ủy",
                "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
         ("2", ["Bộ Tài chính", "Bộ Xây dựng"])]
@@ -367,16 +382,15 @@ def test_leaders_named_without_their_bodies_stand_for_all_of_them(extractor):
 def test_communes_listed_by_name_and_bodies_a_head_directs(extractor):
     # "Ủy ban nhân dân các xã: A, B" is one committee per commune; under "2. Ủy ban nhân dân các tỉnh: …", a bullet
     # that goes on "…; chỉ đạo Ủy ban nhân dân các xã …" is the provinces' work, not the communes'
-    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 91/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
-               "PHÒNG, CHỐNG THIÊN TAI NĂM 2026\n"
-               "I. TỔ CHỨC THỰC HIỆN\n"
-               "1. Ủy ban nhân dân các xã: Tân Điền, Gia Thuận\n"
-               "- Rà soát các hộ dân sống ven sông, lập phương án di dời trước mùa mưa bão.\n"
-               "2. Ủy ban nhân dân các tỉnh: Hà Sơn, Kim Giang:\n"
-               "a) Tập trung bố trí kinh phí sửa chữa đê điều; chỉ đạo Ủy ban nhân dân các xã ven biển kiểm tra "
-               "hệ thống kè chắn sóng.\n")
-    extractor.extract(doc)
-    assert [(t.item_path, t.lead_agencies) for t in doc.tasks] == [
+    doc = _plan(91,
+                "PHÒNG, CHỐNG THIÊN TAI NĂM 2026\n"
+                "I. TỔ CHỨC THỰC HIỆN\n"
+                "1. Ủy ban nhân dân các xã: Tân Điền, Gia Thuận\n"
+                "- Rà soát các hộ dân sống ven sông, lập phương án di dời trước mùa mưa bão.\n"
+                "2. Ủy ban nhân dân các tỉnh: Hà Sơn, Kim Giang:\n"
+                "a) Tập trung bố trí kinh phí sửa chữa đê điều; chỉ đạo Ủy ban nhân dân các xã ven biển kiểm tra "
+                "hệ thống kè chắn sóng.\n")
+    assert _task_leads(extractor, doc) == [
         ("I.1.-1", ["Ủy ban nhân dân xã Tân Điền", "Ủy ban nhân dân xã Gia Thuận"]),
         ("I.2.a", ["Ủy ban nhân dân tỉnh Hà Sơn", "Ủy ban nhân dân tỉnh Kim Giang"])]
 
@@ -384,12 +398,12 @@ def test_communes_listed_by_name_and_bodies_a_head_directs(extractor):
 def test_the_order_to_report_problems_is_a_task_even_in_the_closing(extractor):
     # "Trên đây là Kế hoạch …" closes the plan and orders nothing, but the sentence after it asks the bodies it names
     # to report their problems: a task, led by them
-    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG\nSố: 92/KH-UBND\nLam Giang, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\n"
-               "PHÒNG, CHỐNG MA TÚY NĂM 2026\n"
-               "I. TỔ CHỨC THỰC HIỆN\n"
-               "1. Công an tỉnh chủ trì, phối hợp với các sở, ngành triển khai Kế hoạch này.\n"
-               "Trên đây là Kế hoạch phòng, chống ma túy năm 2026 của tỉnh. Trong quá trình thực hiện nếu có khó "
-               "khăn, vướng mắc, các cơ quan, đơn vị, địa phương báo cáo về Công an tỉnh để tổng hợp, giải quyết./.\n")
+    doc = _plan(92,
+                "PHÒNG, CHỐNG MA TÚY NĂM 2026\n"
+                "I. TỔ CHỨC THỰC HIỆN\n"
+                "1. Công an tỉnh chủ trì, phối hợp với các sở, ngành triển khai Kế hoạch này.\n"
+                "Trên đây là Kế hoạch phòng, chống ma túy năm 2026 của tỉnh. Trong quá trình thực hiện nếu có khó "
+                "khăn, vướng mắc, các cơ quan, đơn vị, địa phương báo cáo về Công an tỉnh để tổng hợp, giải quyết./.\n")
     extractor.extract(doc)
     assert [t.lead_agencies for t in doc.tasks] == [["Công an tỉnh Lam Giang"], ["các cơ quan, đơn vị, địa phương"]]
 
