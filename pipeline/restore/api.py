@@ -352,8 +352,11 @@ def _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, param
     out = list(chan)
     for p in garbled:
         others = np.array([counts[int(w)] for w in cands[p]], dtype=np.float32)
-        prev = int(chosen[p - 1])
-        others2 = np.array([pairs[(prev, int(w))] for w in cands[p]], dtype=np.float32)
+        if p > 0:
+            prev = int(chosen[p - 1])
+            others2 = np.array([pairs[(prev, int(w))] for w in cands[p]], dtype=np.float32)
+        else:  # the first position has no word before it (chosen[-1] would be the document's last)
+            others2 = np.zeros(len(cands[p]), np.float32)
         if confidence[p] >= params.min_conf:
             others[cands[p] == chosen[p]] -= 1  # a position does not vouch for itself
             if p - 1 in sure_set:
