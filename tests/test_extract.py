@@ -510,3 +510,68 @@ def test_signature_read_into_the_recipients_lines_of_a_scan(extractor):
     extractor.extract(doc)
     assert (doc.metadata["signer_title"], doc.metadata["signer_name"]) == ("TL. CHỦ TỊCH CHÁNH VĂN PHÒNG",
                                                                          "Lương Thị Hải Yến")
+
+
+APPENDIX_NOTICE = """VĂN PHÒNG CHÍNH PHỦ
+Số: 701/TB-VPCP
+Hà Nội, ngày 20 tháng 11 năm 2025
+THÔNG BÁO KẾT LUẬN
+1. Các bộ, ngành khẩn trương hoàn thành các nhiệm vụ chậm tiến độ tại Phụ lục kèm theo.
+Nơi nhận:
+- Các bộ, ngành;
+- Lưu: VT.
+KT. BỘ TRƯỞNG, CHỦ NHIỆM
+PHÓ CHỦ NHIỆM
+Trần Văn Nam
+PHỤ LỤC I TỔNG HỢP CÁC NHIỆM VỤ CHẬM TIẾN ĐỘ
+(Kèm theo Thông báo kết luận số 701/TB-VPCP ngày 20 tháng 11 năm 2025)
+1. Các nhiệm vụ về chuyển đổi số
+STT
+Nhiệm vụ Văn bản giao nhiệm vụ Cơ quan chủ trì thực hiện Thời hạn hoàn thành 1.
+Xây dựng cơ sở dữ liệu về đê điều, gửi Bộ Tài chính trước ngày 15/12/2025.
+Thông báo số 12-TB/BCĐ ngày 02/10/2025 Bộ Nông nghiệp và Môi trường 15/12/2025 2.
+Ban hành quy chế chia sẻ dữ liệu giữa các cơ quan;
+hướng dẫn các địa phương kết nối Nghị quyết số 88/NQ-CP Bộ Công an 31/10/2025
+2. Các nhiệm vụ về thủ tục hành chính
+STT
+Nhiệm vụ Văn bản giao nhiệm vụ Cơ quan chủ trì thực hiện Thời hạn hoàn thành 1.
+Rà soát, cắt giảm thủ tục hành chính về đầu tư.
+Cung cấp dịch vụ công trực tuyến toàn trình cho 100% thủ tục đủ điều kiện.
+Thông báo số 15-TB/BCĐ ngày 09/10/2025 Các bộ, ngành, địa phương 30/11/2025
+PHỤ LỤC II KẾT QUẢ THỰC HIỆN NHIỆM VỤ
+STT
+Tên nhiệm vụ Đơn vị chủ trì Thời hạn Kết quả thực hiện Tiến độ 1.
+Số hóa hồ sơ đất đai Bộ Nông nghiệp và Môi trường 30/9/2025 Đã hoàn thành 2.
+"""
+
+
+def test_appendix_task_table_rows_are_tasks_with_their_agency_and_deadline(extractor):
+    """A flattened appendix table of tasks: each row's task cell is a task (one per sentence that stands alone), led
+    by the agency cell and due by the deadline cell; the assigning document is neither; a table of results is no
+    list of tasks."""
+    doc = _doc(APPENDIX_NOTICE)
+    extractor.extract(doc)
+    rows = [(t.item_path, t.text, t.lead_agencies, [d.end for d in t.deadlines])
+            for t in doc.tasks if t.item_path.startswith("PL")]
+    assert rows == [
+        ("PLI.1.1", "Xây dựng cơ sở dữ liệu về đê điều, gửi Bộ Tài chính trước ngày 15/12/2025.",
+         ["Bộ Nông nghiệp và Môi trường"], ["2025-12-15"]),
+        ("PLI.1.2", "Ban hành quy chế chia sẻ dữ liệu giữa các cơ quan;\nhướng dẫn các địa phương kết nối",
+         ["Bộ Công an"], ["2025-10-31"]),
+        ("PLI.2.1", "Rà soát, cắt giảm thủ tục hành chính về đầu tư.", ["các bộ, ngành, địa phương"], ["2025-11-30"]),
+        ("PLI.2.1", "Cung cấp dịch vụ công trực tuyến toàn trình cho 100% thủ tục đủ điều kiện.",
+         ["các bộ, ngành, địa phương"], ["2025-11-30"]),
+    ]
+    assert [m.task_id for m in doc.metrics if m.percent == 100.0] == [doc.tasks[-1].task_id]
+
+
+def test_appendix_tables_whose_cells_cannot_be_told_apart_are_left_alone(extractor):
+    """Flattened, a row of "Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn" runs the lead and the cooperating
+    agencies together, and a table that opens with the agency puts it before the task: neither is cut into rows."""
+    for header in ("Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời hạn hoàn thành 1.",
+                   "Cơ quan chủ trì Nội dung nhiệm vụ Thời hạn hoàn thành 1."):
+        notice = APPENDIX_NOTICE.replace(
+            "Nhiệm vụ Văn bản giao nhiệm vụ Cơ quan chủ trì thực hiện Thời hạn hoàn thành 1.", header)
+        doc = _doc(notice)
+        extractor.extract(doc)
+        assert not [t for t in doc.tasks if t.item_path.startswith("PL")], header

@@ -18,6 +18,7 @@ from .layout import MARKER, MARKER_RE, flowed, paragraphs
 from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
 from .structure import Structure, StructureParser, Unit
+from .task_tables import TaskTableParser
 
 __all__ = ["Extractor", "classifier_text"]
 
@@ -68,6 +69,7 @@ class Extractor:
         self.nlp = build_nlp(self.lexicon, classifier_dir)
         self.classifier = "textcat" in self.nlp.pipe_names
         self.structure = StructureParser(self.lexicon)
+        self.task_tables = TaskTableParser(self.lexicon)
         self.agencies = AgencyRules(self.lexicon)
         s = self.lexicon.structure
         orders = words_pattern(s["order_openers"])
@@ -113,7 +115,8 @@ class Extractor:
         locator = Locator(doc)
         doc.tasks = self._tasks(doc.doc_id, a.structure, a.units, a.field_lines, locator)
         figures = [(u.unit.start, f) for u in a.units for f in u.figures]
-        figures += self._appendix_figures(a.text, a.paragraphs, a.structure.body_end)
+        rows = [u for u in a.structure.units if u.start >= a.structure.body_end]
+        figures += self._appendix_figures(a.text, a.paragraphs, a.structure.body_end, rows)
         doc.metrics = self._metrics(doc.doc_id, figures, doc.tasks, locator)
 
     def analyse(self, doc: Document) -> Analysis:
@@ -125,6 +128,17 @@ class Extractor:
         places = self.agencies.places(text)
         attributes = [self.attribute(u) for u in st.units]
         field_lines = self._field_lines(st.units, attributes)
+        for row in self.task_tables.rows(text, st.body_end):
+            # an appendix table's row: its task cell, whose field lines are the row's agency and deadline cells
+            first_cell = len(st.units) + len(row.tasks)
+            cells = list(range(first_cell, first_cell + len(row.fields)))
+            for unit in row.tasks:
+                field_lines[len(st.units)] = cells
+                st.units.append(unit)
+                attributes.append(None)
+            for unit, kind in row.fields:
+                st.units.append(unit)
+                attributes.append(kind)
         return Analysis(text, paras, st, self._analyse(text, st, places, attributes, field_lines), field_lines)
 
     # --- one spaCy pass over the body's paragraphs -------------------------------------------
@@ -371,9 +385,10 @@ class Extractor:
                 return leads, others, deadlines, i == index
         return None
 
-    def _appendix_figures(self, text: str, paras: list, body_end: int) -> list[tuple[int, object]]:
-        """Figures after the body: appendix tables and footnotes below the signature report results too."""
-        tail = [p for p in paras if p.start >= body_end]
+    def _appendix_figures(self, text: str, paras: list, body_end: int, rows: list[Unit]) -> list[tuple[int, object]]:
+        """Figures after the body: appendix tables and footnotes below the signature report results too (those in
+        the ``rows`` of a task table come with the rows' units)."""
+        tail = [p for p in paras if p.start >= body_end and not any(u.start < p.end and p.start < u.end for u in rows)]
         with self.nlp.select_pipes(enable=["ketluan_metrics"]):
             docs = self.nlp.pipe(flowed(text[p.start:p.end]) for p in tail)
             return [(p.start, span._.figure) for p, d in zip(tail, docs) for span in d.spans.get("metrics", [])]

@@ -1,0 +1,148 @@
+"""Appendix tables of tasks, as text extraction or OCR flattens them.
+
+A Thông báo kết luận often lists its tasks in an appendix table ("PHỤ LỤC I … STT | Nhiệm vụ | Văn bản giao nhiệm vụ |
+Cơ quan chủ trì thực hiện | Thời hạn hoàn thành"). Read row by row, such a table comes out as the task's lines, then one
+line with the end of the task, the assigning document, the agency, the deadline and the next row's number:
+
+    Rà soát các quy định pháp luật … chuyển đổi số Nghị quyết số 71/NQ-CP Các bộ, ngành 30/06/2025 3.
+
+Each row becomes units of the document's structure: the task (one unit per sentence-ending paragraph of its cell), and
+its agency and deadline cells as field units, so that the extractor reads them like a plan's "- Cơ quan chủ trì: …" lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, words_pattern
+from .structure import LEVELS, Unit
+
+# the deadline cell closing a row, and the next row's number after it
+_ROW_END_RE = re.compile(
+    r"(?P<deadline>\d{1,2}/\d{1,2}/\d{4}|(?:[Tt]háng|[Qq]uý)\s+[\dIVX]{1,4}/\d{4}|[Nn]ăm\s+\d{4})"
+    r"(?:\s+(?P<next>\d{1,3})\s*\.)?\s*$")
+# a date in running text ("… trình trước ngày 30/9/2025") is no deadline cell
+_DATE_IN_TEXT_RE = re.compile(r"(?i)(?:ngày|trước|đến|hết|từ|vào|trong|tại|hạn)\s*$")
+_APPENDIX_RE = re.compile(r"^\s*PHỤ\s+LỤC\b\s*([IVX]+|\d+)?")
+_GROUP_RE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+\S")
+
+
+@dataclass
+class TableRow:
+    tasks: list[Unit]  # the task cell: one unit per paragraph
+    fields: list[tuple[Unit, str]]  # (cell, "lead" | "deadline")
+
+
+class TaskTableParser:
+    def __init__(self, lexicon: Lexicon):
+        t = lexicon.structure["task_tables"]
+        self.columns = {kind: re.compile(rf"(?i)(?<!\w)(?:{words_pattern(t[kind])})(?!\w)")
+                        for kind in ("task", "lead", "deadline", "document", "cooperate", "results")}
+        kinds = words_pattern(t["reference_kinds"])
+        # the assigning document's reference; its last one on a row's closing line ends the task's text
+        self.reference_re = re.compile(
+            rf"(?:{kinds})\s+(?:số\s+)?\d[\w/.\-&]*(?:\s+ngày\s+\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*\d{{4}})?")
+
+    def rows(self, text: str, start: int) -> list[TableRow]:
+        """The rows of every task table in ``text[start:]`` (the part after the body: appendices)."""
+        out: list[TableRow] = []
+        table = None  # (has a document column, appendix title, appendix label, group label) inside a table of tasks
+        title, appendix, group = "", "", ""
+        pending: list[tuple[int, int]] = []  # lines of the row being read
+        row = 1
+        for a, b in _lines(text, start):
+            line = text[a:b]
+            if m := _APPENDIX_RE.match(line):
+                title, appendix, group, table, pending = " ".join(line.split()), m.group(1) or "", "", None, []
+                continue
+            if self._is_header(line):
+                # the group heading over the table: "2. Các nhiệm vụ về chuyển đổi số quá hạn chưa hoàn thành" / "STT"
+                group = next((g.group(1) for s, e in reversed(pending) if (g := _GROUP_RE.match(text[s:e]))), group)
+                readable = self._is_task_first(line) and not any(
+                    self.columns[kind].search(line) for kind in ("results", "cooperate"))
+                table = (bool(self.columns["document"].search(line)), title, appendix, group) if readable else None
+                pending, row = [], 1
+                if m := _ROW_END_RE.search(line):
+                    row = int(m.group("next") or 1)
+                continue
+            end = _ROW_END_RE.search(line)
+            if table is None or end is None or _DATE_IN_TEXT_RE.search(line, 0, end.start()):
+                pending.append((a, b))
+                continue
+            parsed = self._row(text, pending, (a, a + end.start()), (a + end.start("deadline"), a + end.end("deadline")),
+                               table, row)
+            if parsed:
+                out.append(parsed)
+            pending = []
+            row = int(end.group("next")) if end.group("next") else row + 1
+        return out
+
+    def _is_header(self, line: str) -> bool:
+        return all(self.columns[kind].search(line) for kind in ("task", "lead", "deadline"))
+
+    def _is_task_first(self, header: str) -> bool:
+        """The columns run task, lead, deadline: the order in which a row's closing line is cut."""
+        task, lead, deadline = (self.columns[kind].search(header).start() for kind in ("task", "lead", "deadline"))
+        return task < lead < deadline
+
+    def _row(self, text: str, lines: list[tuple[int, int]], closing: tuple[int, int], deadline: tuple[int, int],
+             table: tuple[bool, str, str, str], row: int) -> TableRow | None:
+        has_document, title, appendix, group = table
+        a, b = closing
+        closing_text = text[a:b]
+        split = None  # where the agency cell starts on the closing line
+        if has_document:
+            refs = list(self.reference_re.finditer(closing_text))
+            if refs:
+                task_end, split = a + refs[-1].start(), a + refs[-1].end()
+        if split is None:
+            # no reference to cut at: the agency follows the task's last sentence, or has the closing line to itself
+            stop = max(closing_text.rfind(". "), closing_text.rfind("; "))
+            if stop >= 0:
+                task_end, split = a + stop + 1, a + stop + 2
+            elif lines and text[lines[-1][1] - 1] in ".;":
+                task_end, split = a, a
+            else:  # the end of the task and its agency run together: the text's own subject has to do
+                task_end, split = b, b
+        task_lines = lines + ([(a, task_end)] if text[a:task_end].strip() else [])
+        if not task_lines:
+            return None
+        path = ".".join(p for p in (f"PL{appendix}", group, str(row)) if p)
+        tasks = [_unit(text, s, e, path, title) for s, e in _paragraphs(text, task_lines)]
+        fields = []
+        agency = _strip(text, split, b)
+        if agency:
+            fields.append((_unit(text, *agency, path, title), "lead"))
+        fields.append((_unit(text, *deadline, path, title), "deadline"))
+        return TableRow(tasks, fields)
+
+
+def _lines(text: str, start: int):
+    """(start, end) of each line from ``start`` on."""
+    for m in re.finditer(r"[^\n]+", text[start:]):
+        yield start + m.start(), start + m.end()
+
+
+def _paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A cell's lines joined into paragraphs: a line that ends a sentence and a capitalised next line part them."""
+    out: list[list[int]] = []
+    for a, b in lines:
+        if out and not (text[out[-1][1] - 1] == "." and text[a:b].lstrip()[:1].isupper()):
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [span for span in (_strip(text, a, b) for a, b in out) if span]
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int] | None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if a < b else None
+
+
+def _unit(text: str, start: int, end: int, path: str, section: str) -> Unit:
+    return Unit(start=start, end=end, text=text[start:end], kind="plain", label="", level=LEVELS["plain"], path=path,
+                section=section)
