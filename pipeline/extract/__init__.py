@@ -115,8 +115,7 @@ class Extractor:
         locator = Locator(doc)
         doc.tasks = self._tasks(doc.doc_id, a.structure, a.units, a.field_lines, locator)
         figures = [(u.unit.start, f) for u in a.units for f in u.figures]
-        rows = [u for u in a.structure.units if u.start >= a.structure.body_end]
-        figures += self._appendix_figures(a.text, a.paragraphs, a.structure.body_end, rows)
+        figures += self._appendix_figures(a.text, a.paragraphs, a.structure)
         doc.metrics = self._metrics(doc.doc_id, figures, doc.tasks, locator)
 
     def analyse(self, doc: Document) -> Analysis:
@@ -385,10 +384,12 @@ class Extractor:
                 return leads, others, deadlines, i == index
         return None
 
-    def _appendix_figures(self, text: str, paras: list, body_end: int, rows: list[Unit]) -> list[tuple[int, object]]:
+    def _appendix_figures(self, text: str, paras: list, st: Structure) -> list[tuple[int, object]]:
         """Figures after the body: appendix tables and footnotes below the signature report results too (those in
-        the ``rows`` of a task table come with the rows' units)."""
-        tail = [p for p in paras if p.start >= body_end and not any(u.start < p.end and p.start < u.end for u in rows)]
+        the rows of a task table come with the rows' units, the only units after the body)."""
+        rows = [u for u in st.units if u.start >= st.body_end]
+        tail = [p for p in paras
+                if p.start >= st.body_end and not any(u.start < p.end and p.start < u.end for u in rows)]
         with self.nlp.select_pipes(enable=["ketluan_metrics"]):
             docs = self.nlp.pipe(flowed(text[p.start:p.end]) for p in tail)
             return [(p.start, span._.figure) for p, d in zip(tail, docs) for span in d.spans.get("metrics", [])]

@@ -1,4 +1,4 @@
-"""Appendix tables of tasks, as text extraction or OCR flattens them.
+"""Appendix tables of tasks, as text extraction flattens them (and OCR, where its lines come out the same way).
 
 A Thông báo kết luận often lists its tasks in an appendix table ("PHỤ LỤC I … STT | Nhiệm vụ | Văn bản giao nhiệm vụ |
 Cơ quan chủ trì thực hiện | Thời hạn hoàn thành"). Read row by row, such a table comes out as the task's lines, then one
