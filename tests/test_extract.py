@@ -565,6 +565,60 @@ def test_appendix_task_table_rows_are_tasks_with_their_agency_and_deadline(extra
     assert [m.task_id for m in doc.metrics if m.percent == 100.0] == [doc.tasks[-1].task_id]
 
 
+CELL_TABLE_PLAN = """ỦY BAN NHÂN DÂN TỈNH HÀ SƠN
+Số: 310/KH-UBND
+Hà Sơn, ngày 18 tháng 11 năm 2025
+KẾ HOẠCH
+Đổi mới công nghệ đến năm 2030
+1. Các sở, ngành thực hiện các nhiệm vụ tại Phụ lục kèm theo.
+Nơi nhận:
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Lê Văn Bình
+PHỤ LỤC
+NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN
+STT
+NHIỆM VỤ VÀ GIẢI PHÁP
+CHỦ TRÌ
+PHỐI HỢP
+THỜI GIAN
+I
+NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH
+1
+Rà soát các cơ chế khuyến khích đổi mới công nghệ.
+Sở Tài chính
+Sở Công Thương; Sở Xây dựng
+2026
+2
+Nghiên cứu, phản biện các giải pháp công nghệ.
+Viện Lúa đồng bằng sông Cửu Long
+Các sở, ngành liên quan
+Thường xuyên
+II. PHÁT TRIỂN NHÂN LỰC
+1
+Đào tạo nhân lực chất lượng cao.
+Sở Giáo dục và Đào tạo
+2025 - 2030
+"""
+
+
+def test_appendix_table_with_a_line_per_cell_gives_lead_partners_and_deadline(extractor):
+    """Text extraction often puts each cell of a table on a line of its own: the rows' task cells are tasks, the
+    "Chủ trì" cell leads (even a body the patterns do not know), the "Phối hợp" cell cooperates, a year cell is the
+    deadline; a row with an empty cell, whose lines cannot be matched to columns, is not cut into cells."""
+    doc = _doc(CELL_TABLE_PLAN)
+    extractor.extract(doc)
+    rows = [(t.item_path, t.section, t.text, t.lead_agencies, sorted(a.name for a in t.agencies if a.role == "cooperate"),
+             [d.end for d in t.deadlines]) for t in doc.tasks if t.item_path.startswith("PL")]
+    assert rows == [
+        ("PL.I.1", "NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH", "Rà soát các cơ chế khuyến khích đổi mới công nghệ.",
+         ["Sở Tài chính"], ["Sở Công Thương", "Sở Xây dựng"], ["2026-12-31"]),
+        ("PL.I.2", "NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH", "Nghiên cứu, phản biện các giải pháp công nghệ.",
+         ["Viện Lúa đồng bằng sông Cửu Long"], ["các sở, ngành liên quan"], []),
+    ]
+
+
 def test_appendix_tables_whose_cells_cannot_be_told_apart_are_left_alone(extractor):
     """Flattened, a row of "Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn" runs the lead and the cooperating
     agencies together, and a table that opens with the agency puts it before the task: neither is cut into rows."""

@@ -168,6 +168,8 @@ class Extractor:
                 for ent in d.ents if ent.label_ == "AGENCY"
             ]
             agencies = self._whole_actor(unit, agencies, places)
+            if attr == "lead" and not agencies:
+                agencies = self._named_by_field(unit, places)
             deadlines = []
             for span in d.spans.get("deadlines", []):
                 dl: Deadline = span._.deadline
@@ -202,6 +204,20 @@ class Extractor:
         written = unit.text[agencies[last].start - unit.start:end]
         whole = replace(agencies[last], text=written, name=self.agencies.canonical(written, places), end=unit.start + end)
         return agencies[:last] + [whole] + agencies[last + 1:]
+
+    def _named_by_field(self, unit: Unit, places: dict[str, str]) -> list[Agency]:
+        """A lead field whose agencies the patterns do not know ("Cơ quan chủ trì: Hiệp hội Doanh nghiệp", a table's
+        "Viện Lúa đồng bằng sông Cửu Long" cell) still names them: one per part between semicolons."""
+        label = self.attribute_res["lead"].match(unit.text)
+        out = []
+        for m in re.finditer(r"[^;]+", unit.text[label.end() if label else 0:]):
+            written = m.group(0).strip(" \t\n.,")
+            if len(written) < 3 or not written[:1].isupper():
+                continue
+            start = unit.start + (label.end() if label else 0) + m.start() + m.group(0).index(written)
+            out.append(Agency(name=self.agencies.canonical(written, places), text=written, role="lead",
+                              start=start, end=start + len(written)))
+        return out
 
     def _addressees(self, units: list[Unit], first_item: int | None) -> set[int]:
         """The addressee list before the first item: "Kính gửi:" or "BỘ XÂY DỰNG điện:" and the dashes under it."""

@@ -201,6 +201,8 @@ class AgencyRules:
             m = self.related_re.match(text, end)  # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố"
             end = m.end() if m else end
             m = self.collective_tail_re.match(text, end)
+            end = m.end() if m else end
+            m = self.related_re.match(text, end)  # "các sở, ban, ngành tỉnh có liên quan"
             return m.end() if m else end
         if " ".join(self.abbr.get(written, written).split()).lower() in self.purpose_heads \
                 and (m := self.purpose_tail_re.match(text, end)):

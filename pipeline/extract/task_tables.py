@@ -6,6 +6,12 @@ line with the end of the task, the assigning document, the agency, the deadline 
 
     Rà soát các quy định pháp luật … chuyển đổi số Nghị quyết số 71/NQ-CP Các bộ, ngành 30/06/2025 3.
 
+Where text extraction puts each cell on a line of its own, a header of one label per line follows "STT", and each row
+is its number on a line, then one line per cell:
+
+    STT / NHIỆM VỤ VÀ GIẢI PHÁP / CHỦ TRÌ / PHỐI HỢP / THỜI GIAN / I / NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH / 1 / Rà soát … /
+    Sở Tài chính / Sở, ban, ngành có liên quan / Thường xuyên
+
 Each row becomes units of the document's structure: the task (one unit per sentence-ending paragraph of its cell), and
 its agency and deadline cells as field units, so that the extractor reads them like a plan's "- Cơ quan chủ trì: …" lines.
 """
@@ -26,19 +32,26 @@ _ROW_END_RE = re.compile(
 _DATE_IN_TEXT_RE = re.compile(r"(?i)(?:ngày|trước|đến|hết|từ|vào|trong|tại|hạn)\s*$")
 _APPENDIX_RE = re.compile(r"^\s*PHỤ\s+LỤC\b\s*([IVX]+|\d+)?")
 _GROUP_RE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+\S")
+# a row's number, or a group's Roman numeral, on a line of its own
+_ROW_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s*\.?\s*$")
+_GROUP_NUMBER_RE = re.compile(r"^\s*([IVX]{1,5})(?:\s*[.)]\s*(?P<title>\S.*)|\s*\.?\s*)$")
+CELL_LABEL_MAX = 60  # a column label on a line of its own is short and holds no digit
+# which column a label names, tried in this order: "Văn bản giao nhiệm vụ" is the document's, not the task's
+_COLUMN_ORDER = ("results", "document", "cooperate", "lead", "deadline", "task")
 
 
 @dataclass
 class TableRow:
     tasks: list[Unit]  # the task cell: one unit per paragraph
-    fields: list[tuple[Unit, str]]  # (cell, "lead" | "deadline")
+    fields: list[tuple[Unit, str]]  # (cell, "lead" | "cooperate" | "deadline")
 
 
 class TaskTableParser:
     def __init__(self, lexicon: Lexicon):
         t = lexicon.structure["task_tables"]
         self.columns = {kind: re.compile(rf"(?i)(?<!\w)(?:{words_pattern(t[kind])})(?!\w)")
-                        for kind in ("task", "lead", "deadline", "document", "cooperate", "results")}
+                        for kind in _COLUMN_ORDER}
+        self.serial_re = re.compile(rf"(?i)^\s*(?:{words_pattern(t['serial'])})\s*$")
         kinds = words_pattern(t["reference_kinds"])
         # the assigning document's reference; its last one on a row's closing line ends the task's text
         self.reference_re = re.compile(
@@ -46,6 +59,9 @@ class TaskTableParser:
 
     def rows(self, text: str, start: int) -> list[TableRow]:
         """The rows of every task table in ``text[start:]`` (the part after the body: appendices)."""
+        return self._flattened_rows(text, start) + self._cell_rows(text, start)
+
+    def _flattened_rows(self, text: str, start: int) -> list[TableRow]:
         out: list[TableRow] = []
         table = None  # (has a document column, appendix title, appendix label, group label) inside a table of tasks
         title, appendix, group = "", "", ""
@@ -116,6 +132,61 @@ class TaskTableParser:
             fields.append((_unit(text, *agency, path, title), "lead"))
         fields.append((_unit(text, *deadline, path, title), "deadline"))
         return TableRow(tasks, fields)
+
+    def _cell_rows(self, text: str, start: int) -> list[TableRow]:
+        """Rows of tables with one line per cell."""
+        lines = list(_lines(text, start))
+        texts = [text[a:b] for a, b in lines]
+        ends_row = (_ROW_NUMBER_RE, _GROUP_NUMBER_RE, _APPENDIX_RE, self.serial_re)
+        out: list[TableRow] = []
+        title, appendix = "", ""
+        i = 0
+        while i < len(lines):
+            line = texts[i]
+            i += 1
+            if m := _APPENDIX_RE.match(line):
+                title, appendix = " ".join(line.split()), m.group(1) or ""
+            if not self.serial_re.match(line):
+                continue
+            columns = []
+            while i < len(lines) and (kind := self._column_of(texts[i])):
+                columns.append(kind)
+                i += 1
+            if columns.count("task") != 1 or columns.count("lead") != 1 or "results" in columns:
+                continue
+            group, section = "", title
+            while i < len(lines) and not (_APPENDIX_RE.match(texts[i]) or self.serial_re.match(texts[i])):
+                line = texts[i]
+                i += 1
+                if m := _GROUP_NUMBER_RE.match(line):  # "I" over its title, or "I. Kinh tế số"
+                    group = m.group(1)
+                    if m.group("title"):
+                        section = " ".join(m.group("title").split())
+                    elif i < len(lines) and not _ROW_NUMBER_RE.match(texts[i]):
+                        section = " ".join(texts[i].split())
+                        i += 1
+                    continue
+                if not (m := _ROW_NUMBER_RE.match(line)):
+                    continue
+                first = i
+                while i < len(lines) and not any(r.match(texts[i]) for r in ends_row):
+                    i += 1
+                cells = lines[first:i]
+                if len(cells) != len(columns):
+                    continue  # an empty or wrapped cell: which line is which column cannot be told
+                path = ".".join(p for p in (f"PL{appendix}", group, m.group(1)) if p)
+                task = cells[columns.index("task")]
+                fields = [(_unit(text, *span, path, section), kind) for kind, span in zip(columns, cells)
+                          if kind in ("lead", "cooperate", "deadline")]
+                out.append(TableRow([_unit(text, *task, path, section)], fields))
+        return out
+
+    def _column_of(self, line: str) -> str | None:
+        """The column a header line names ("other" for a label of none of ours), None for no label."""
+        if len(line.strip()) > CELL_LABEL_MAX or re.search(r"\d", line) or _GROUP_NUMBER_RE.match(line) \
+                or not line.strip():
+            return None
+        return next((kind for kind in _COLUMN_ORDER if self.columns[kind].search(line)), "other")
 
 
 def _lines(text: str, start: int):

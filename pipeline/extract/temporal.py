@@ -34,6 +34,7 @@ _ATOMS = {
     "this": r"(tuần|tháng|quý|năm)\s+n(?:ày|ay)",
     "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
 }
+_BARE_YEAR_RE = re.compile(r"\s*((?:19|20)\d\d)\s*")
 _ATOM_RE = re.compile("|".join(f"(?P<{k}>{_TIME_OF_DAY}{v})" for k, v in _ATOMS.items()), re.IGNORECASE)
 
 
@@ -155,6 +156,11 @@ class TemporalNormaliser:
         the label "Thời gian thực hiện:".
         """
         found: list[Deadline] = []
+        if bare_kind and (year := _BARE_YEAR_RE.fullmatch(text)):
+            # a table's time cell holding only a year ("2026"): the work is done within it
+            y = int(year.group(1))
+            return [Deadline(year.group(1), "within", date(y, 1, 1).isoformat(), date(y, 12, 31).isoformat(), "year",
+                             year.start(1), year.end(1))]
         taken: list[tuple[int, int]] = []
         for m in self.recurring_re.finditer(text):
             words = m.group(0).lower()
