@@ -292,6 +292,15 @@ def test_garbled_capital_misreading_is_not_an_abbreviation(model):
     assert "Lãnh đạo Sở Tài chính chủ trì, phối hợp với Sở Xây dựng và UBND huyện" in r.text
 
 
+def test_garbled_heading_numerals_come_back(model):
+    # the English model reads the Roman numeral of a section heading as "Il", "Ill", "Iv", "Vv"; the extractor needs
+    # them to find the sections
+    r = restore_text("Il. MUC TIEU\nIll. NHIEM VU\nIv. KINH PHI THUC HIEN\nVv. TO CHUC THUC HIEN\nI. MUC DICH",
+                     model, mode="garbled")
+    assert r.text == "II. MỤC TIÊU\nIII. NHIỆM VỤ\nIV. KINH PHÍ THỰC HIỆN\nV. TỔ CHỨC THỰC HIỆN\nI. MỤC ĐÍCH"
+    assert [(c.original, c.replacement) for c in r.changes][:1] == [("Il", "II")]
+
+
 def test_garbled_header_words(model):
     # "CHiNH": a capital read as a small letter stays a word in capitals; "NG6i" is a garbled word, "H2S" a formula
     r = restore_text("VAN PHONG CHiNH PHU\nHa NG6i, ngay 19 thang 9 nam 2025\nQuan trac H2S, NO3 va CO2 tai 02 diém",

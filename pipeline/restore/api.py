@@ -15,7 +15,7 @@ from .candidates import GarbleChannel, load_garble_channel
 from .decode import decode
 from .lm import NgramLM
 from .syllable import DATA_DIR, Orthography, load_orthography, transfer_case
-from .tokenize import Token, Tokenizer, load_abbreviations, segment_bounds
+from .tokenize import Token, Tokenizer, load_abbreviations, misread_roman, segment_bounds
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
 MODEL_FILE = "restore_lm.npz"
@@ -293,6 +293,9 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
             continue
         t = tokens[ti]
         ct = cand_text[p]
+        if t.kind == "roman":
+            changes.append(Change(t.start, t.end, t.text, misread_roman(t.text), 1.0))
+            continue
         if t.kind not in ("syl", "garb", "misread") and ct is None:
             if t.kind in ("word", "code") and not t.marked and line_modes[t.line] in ("stripped", "garbled"):
                 new = _restore_abbreviation(t.text, lm.abbr_marks)

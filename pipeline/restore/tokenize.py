@@ -39,6 +39,9 @@ _NUMBER = re.compile(r"^[\d.,/:%+\-–]*\d[\d.,/:%+\-–]*$")
 _PIECES = re.compile(r"[^\W\d_]+|\d+|_|[^\w\s]")
 _ROMAN = re.compile(r"^(I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)$")
 _MARKER_TRAIL = (".", ")", "-", "–")
+# letters English-model OCR puts in a Roman numeral that opens a heading: "Il." (II), "Ill." (III), "Iv." (IV), "Vv." (V)
+_MISREAD_ROMAN = re.compile(r"^[IVXlv1|]{1,5}$")
+_ROMAN_MISREADINGS = str.maketrans("lv1|", "IVII")
 _G_LEAD = "\"'“”‘’([{«"
 _G_TRAIL = "\"'“”‘’)]}».,;:!?…"
 _G_WORD = re.compile(r"^[\w€¢&@©§$|][\w€¢&@©§$|?’']*$")
@@ -52,11 +55,21 @@ class Token:
     end: int
     text: str
     kind: str  # "syl" | "word" | "num" | "code" | "punct" | "garb" (garbled-OCR word) | "misread" (a capital
-    # letter run in running text that may be an abbreviation or a misread syllable, "SG" for "Sở")
+    # letter run in running text that may be an abbreviation or a misread syllable, "SG" for "Sở") | "roman" (a
+    # heading's misread Roman numeral, "Ill" for "III")
     lm: str  # language-model token (class token unless kind == "syl")
     syl: Syllable | None = None  # parse of the lower-cased token (None for a bare skeleton)
     marked: bool = False  # token carries Vietnamese diacritics
     line: int = 0  # line index in the text
+
+
+def misread_roman(core: str) -> str | None:
+    """The Roman numeral that a heading's misread marker stands for ("Ill" → "III"), None for a marker read right or
+    no numeral at all."""
+    if _ROMAN.match(core) or not _MISREAD_ROMAN.match(core) or not any(c in "IV" for c in core):
+        return None
+    numeral = core.translate(_ROMAN_MISREADINGS).replace("VV", "V")  # a doubled stroke: "Vv" is V
+    return numeral if _ROMAN.match(numeral) else None
 
 
 def load_abbreviations(data_dir: Path = DATA_DIR) -> frozenset[str]:
@@ -161,7 +174,8 @@ class Tokenizer:
         for ci, m in enumerate(_CHUNK.finditer(line)):
             chunk = m.group()
             s0 = base + m.start()
-            if ci == 0 and self._marker(chunk, s0, li, out, lambda core: False):
+            if ci == 0 and (self._misread_marker(chunk, line[m.end():], s0, li, out)
+                            or self._marker(chunk, s0, li, out, lambda core: False)):
                 continue
             a = len(chunk) - len(chunk.lstrip(_G_LEAD))
             b = len(chunk.rstrip(_G_TRAIL))
@@ -179,6 +193,17 @@ class Tokenizer:
             if b < len(chunk):
                 self._punct(chunk[b:], s0 + b, li, out)
         return out
+
+    def _misread_marker(self, chunk: str, rest: str, s0: int, li: int, out: list[Token]) -> bool:
+        """A heading's Roman numeral as the English model misreads it ("Ill. NHIEM VU"): a token of kind "roman", which
+        restoration writes as the numeral."""
+        words = rest.split()
+        if not (chunk.endswith(".") and words and len(words[0]) > 1 and words[0].isupper()
+                and misread_roman(chunk[:-1])):
+            return False
+        out.append(Token(s0, s0 + len(chunk) - 1, chunk[:-1], "roman", OTH, None, False, li))
+        self._punct(".", s0 + len(chunk) - 1, li, out)
+        return True
 
     def _garbled_kind(self, core: str, has_lower: bool, misreadings: frozenset[str]) -> str | None:
         """"garb", "misread" (maybe an abbreviation, maybe a misread syllable) or None."""
