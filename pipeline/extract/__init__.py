@@ -99,6 +99,9 @@ class Extractor:
                              rf"(?:\s*:{f'|(?={when})' if kind == 'deadline' else ''})")
             for kind, labels in s["attribute_labels"].items()
         }
+        # what opens a field's value that names no body: "Cơ quan chủ trì: Theo chức năng, nhiệm vụ được giao"
+        not_names = self.lexicon.agencies["function_words"] + self.lexicon.agencies["fronted_clauses"]
+        self.field_value_not_name_re = re.compile(rf"(?i)(?:{words_pattern(not_names)})(?!\w)")
         self.task_label_re = re.compile(rf"(?i){marker}(?:{words_pattern(s['task_labels'])})\s*:\s*")
         self.closing_re = re.compile(rf"(?i)(?:{words_pattern(s['closing_formulas'])})")
         self.difficulty_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['difficulty_clauses'])})")
@@ -212,7 +215,7 @@ class Extractor:
         out = []
         for m in re.finditer(r"[^;]+", unit.text[label.end() if label else 0:]):
             written = m.group(0).strip(" \t\n.,")
-            if len(written) < 3 or not written[:1].isupper():
+            if len(written) < 3 or not written[:1].isupper() or self.field_value_not_name_re.match(written):
                 continue
             start = unit.start + (label.end() if label else 0) + m.start() + m.group(0).index(written)
             out.append(Agency(name=self.agencies.canonical(written, places), text=written, role="lead",
