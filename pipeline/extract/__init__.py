@@ -212,12 +212,13 @@ class Extractor:
         """A lead field whose agencies the patterns do not know ("Cơ quan chủ trì: Hiệp hội Doanh nghiệp", a table's
         "Viện Lúa đồng bằng sông Cửu Long" cell) still names them: one per part between semicolons."""
         label = self.attribute_res["lead"].match(unit.text)
+        value_start = label.end() if label else 0
         out = []
-        for m in re.finditer(r"[^;]+", unit.text[label.end() if label else 0:]):
+        for m in re.finditer(r"[^;]+", unit.text[value_start:]):
             written = m.group(0).strip(" \t\n.,")
             if len(written) < 3 or not written[:1].isupper() or self.field_value_not_name_re.match(written):
                 continue
-            start = unit.start + (label.end() if label else 0) + m.start() + m.group(0).index(written)
+            start = unit.start + value_start + m.start() + m.group(0).index(written)
             out.append(Agency(name=self.agencies.canonical(written, places), text=written, role="lead",
                               start=start, end=start + len(written)))
         return out

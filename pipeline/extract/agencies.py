@@ -198,12 +198,11 @@ class AgencyRules:
         if is_collective(written):
             while m := self.collective_more_re.match(text, end):
                 end = m.end()
-            m = self.related_re.match(text, end)  # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố"
-            end = m.end() if m else end
-            m = self.collective_tail_re.match(text, end)
-            end = m.end() if m else end
-            m = self.related_re.match(text, end)  # "các sở, ban, ngành tỉnh có liên quan"
-            return m.end() if m else end
+            # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố", "các sở, ban, ngành tỉnh có liên quan"
+            for regex in (self.related_re, self.collective_tail_re, self.related_re):
+                m = regex.match(text, end)
+                end = m.end() if m else end
+            return end
         if " ".join(self.abbr.get(written, written).split()).lower() in self.purpose_heads \
                 and (m := self.purpose_tail_re.match(text, end)):
             return m.end()

@@ -197,9 +197,10 @@ class Tokenizer:
     def _misread_marker(self, chunk: str, rest: str, s0: int, li: int, out: list[Token]) -> bool:
         """A heading's Roman numeral as the English model misreads it ("Ill. NHIEM VU"): a token of kind "roman", which
         restoration writes as the numeral."""
-        words = rest.split()
-        if not (chunk.endswith(".") and words and len(words[0]) > 1 and words[0].isupper()
-                and misread_roman(chunk[:-1])):
+        if not (chunk.endswith(".") and misread_roman(chunk[:-1])):
+            return False  # the common case, decided before the rest of the line is looked at
+        words = rest.split(maxsplit=1)
+        if not (words and len(words[0]) > 1 and words[0].isupper()):
             return False
         out.append(Token(s0, s0 + len(chunk) - 1, chunk[:-1], "roman", OTH, None, False, li))
         self._punct(".", s0 + len(chunk) - 1, li, out)
