@@ -70,6 +70,9 @@ def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
     ("trong năm nay", "within", "2024-01-01", "2024-12-31", "year"),
     ("ngay trong tuần này", "within", "2024-03-18", "2024-03-24", "week"),  # the document's week, Monday to Sunday
     ("trong tháng này", "within", "2024-03-01", "2024-03-31", "month"),
+    ("trong 06 tháng đầu năm 2025", "within", "2025-01-01", "2025-06-30", "half"),
+    ("xong trước ngày 31.12.2024", "by", None, "2024-12-31", "day"),
+    ("hoàn thành năm 2025", "within", "2025-01-01", "2025-12-31", "year"),
 ])
 def test_deadlines_are_normalised(phrase, kind, start, end, granularity):
     found = TemporalNormaliser(load_lexicon()).find(f"Các đơn vị thực hiện {phrase}.", DOC_DATE)
@@ -121,6 +124,13 @@ def test_a_period_opening_a_clause_sets_its_time_unless_past_or_stated():
     assert [d.end for d in normaliser.find("Quý II/2024, hoàn thành việc sắp xếp.", DOC_DATE)] == ["2024-06-30"]
     assert normaliser.find("Năm 2023, toàn tỉnh có 18/30 xã đạt chuẩn.", DOC_DATE) == []  # a report of the past
     assert normaliser.find("Năm 2024 là năm cuối của kế hoạch.", DOC_DATE) == []
+
+
+def test_a_time_after_a_label_inside_a_paragraph_is_the_deadline_and_a_plan_named_in_passing_is_not():
+    normaliser = TemporalNormaliser(load_lexicon())
+    found = normaliser.find("Xây dựng cơ sở dữ liệu dân cư; thời gian hoàn thành: quý I/2025.", DOC_DATE)
+    assert [(d.kind, d.end, d.granularity) for d in found] == [("by", "2025-03-31", "quarter")]
+    assert normaliser.find("Đẩy nhanh các dự án có kế hoạch hoàn thành năm 2024, bảo đảm chất lượng.", DOC_DATE) == []
 
 
 def test_plan_horizons_and_budget_periods_are_not_deadlines():
@@ -635,3 +645,54 @@ def test_appendix_tables_whose_cells_cannot_be_told_apart_are_left_alone(extract
         doc = _doc(notice)
         extractor.extract(doc)
         assert not [t for t in doc.tasks if t.item_path.startswith("PL")], header
+
+
+PARTY_CONCLUSION = """BAN CHẤP HÀNH TRUNG ƯƠNG
+ĐẢNG CỘNG SẢN VIỆT NAM
+Số: 215-KL/TW
+Hà Nội, ngày 18 tháng 11 năm 2025
+KẾT LUẬN
+CỦA BỘ CHÍNH TRỊ
+về phát triển công nghiệp quốc gia
+Tại phiên họp ngày 10/11/2025, Bộ Chính trị kết luận:
+1. Về kết quả thực hiện
+Sau 7 năm thực hiện Nghị quyết, nhận thức của các cấp ủy về vai trò của công nghiệp được nâng lên.
+Tuy nhiên, năng lực nội tại của ngành công nghiệp còn yếu, cần khắc phục.
+2. Về nhiệm vụ thời gian tới
+Bộ Chính trị yêu cầu các cấp ủy, tổ chức đảng tập trung thực hiện các nhiệm vụ sau:
+2.1. Rà soát, hoàn thiện thể chế, chính sách phát triển công nghiệp, hoàn thành trong năm 2026.
+2.2. Phát triển nguồn nhân lực chất lượng cao cho công nghiệp.
+3. Tổ chức thực hiện
+a. Đảng ủy Chính phủ lãnh đạo, chỉ đạo xây dựng Chiến lược công nghiệp, trình Bộ Chính trị trong quý II/2026.
+b. Báo Nhân dân mở chuyên mục tuyên truyền Kết luận.
+c. Trung tâm Kiểm soát bệnh tật tỉnh Hà Sơn, Công an tỉnh Hà Sơn sẵn sàng lực lượng.
+Nơi nhận:
+- Các tỉnh ủy, thành ủy,
+- Lưu Văn phòng Trung ương Đảng.
+T/M BỘ CHÍNH TRỊ
+Trần Cẩm Tú
+"""
+
+
+def test_numbered_titles_lettered_items_with_a_stop_and_subjects_that_act(extractor):
+    doc = _doc(PARTY_CONCLUSION)
+    extractor.extract(doc)
+    # the assessment under "1. Về kết quả thực hiện" orders nothing; "a." opens an item as "a)" does; an item that
+    # opens with the body that acts is a task whatever its verb; a name in sentence case is whole
+    assert [t.item_path for t in doc.tasks] == ["2.1", "2.2", "3.a", "3.b", "3.c"]
+    assert [t.section for t in doc.tasks] == ["2. Về nhiệm vụ thời gian tới"] * 2 + ["3. Tổ chức thực hiện"] * 3
+    assert [t.lead_agencies for t in doc.tasks[2:]] == [
+        ["Đảng ủy Chính phủ"], ["Báo Nhân dân"], ["Trung tâm Kiểm soát bệnh tật tỉnh Hà Sơn", "Công an tỉnh Hà Sơn"]]
+    assert doc.tasks[0].lead_agencies == ["các cấp ủy, tổ chức đảng"]
+    assert [t.deadline for t in doc.tasks] == ["2026-12-31", None, "2026-06-30", None, None]
+
+
+def test_the_addressee_line_after_a_title_in_sentence_case_ends_the_title(extractor):
+    doc = _doc("THỦ TƯỚNG CHÍNH PHỦ\nSố: 301/CĐ-TTg\nHà Nội, ngày 24 tháng 11 năm 2025\nCÔNG ĐIỆN\n"
+               "Về việc khắc phục hậu quả mưa lũ\nTHỦ TƯỚNG CHÍNH PHỦ điện:\n"
+               "- Chủ tịch Ủy ban nhân dân các tỉnh: Quảng Ngãi, Gia Lai;\n"
+               "- Các Bộ trưởng: Quốc phòng, Công an, Xây dựng.\n"
+               "1. Bộ trưởng Bộ Xây dựng chỉ đạo khôi phục giao thông, hoàn thành trước ngày 30/11/2025.\n")
+    extractor.extract(doc)
+    assert doc.metadata["title"] == "Về việc khắc phục hậu quả mưa lũ"
+    assert [t.item_path for t in doc.tasks] == ["1"]

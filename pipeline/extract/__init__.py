@@ -15,9 +15,9 @@ from ..model import Agency, Deadline, Document, Metric, Task
 from ..provenance import Locator
 from .agencies import AgencyRules, clause_start
 from .layout import MARKER, MARKER_RE, flowed, paragraphs
-from .lexicon import Lexicon, load_lexicon, normalize_text, words_pattern
+from .lexicon import LOWER, Lexicon, load_lexicon, normalize_text, words_pattern
 from .nlp import MODEL_DIR, TASK_LABEL, build_nlp
-from .structure import Structure, StructureParser, Unit
+from .structure import Structure, StructureParser, Unit, titles_a_part
 from .task_tables import TaskTableParser
 
 __all__ = ["Extractor", "classifier_text"]
@@ -278,7 +278,8 @@ class Extractor:
             masked = masked[:a] + " " * (b - a) + masked[b:]
         opening = MARKER_RE.sub("", body, count=1).lstrip()
         opens_with_verb = bool(self.opening_verb_re.match(opening))
-        if not (opens_with_verb or self.cue_re.search(masked)):
+        subject_acts = self._subject_acts(unit, opening, agencies)
+        if not (opens_with_verb or subject_acts or self.cue_re.search(masked)):
             return 0.0
         if self.appraisal_re.match(opening) and not self.order_re.search(masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
@@ -312,7 +313,7 @@ class Extractor:
         if parent is not None and parent.is_head and self.assigning_head.search(parent.text):
             score += 0.1
         first = body[:80]
-        if opens_with_verb or self.cue_re.search(first):
+        if opens_with_verb or subject_acts or self.cue_re.search(first):
             score += 0.15
         if any(a.role == "lead" for a in agencies):
             score += 0.1
@@ -321,12 +322,28 @@ class Extractor:
         if self.order_clause.search(body):
             score += 0.2
         # an imperative opening ("Khẩn trương rà soát … chưa được chuẩn hóa") is no report of the past
-        if self.past_re.search(first) and not self.cue_re.match(opening):
+        # "theo chức năng, nhiệm vụ được giao": the formula of a remit, no report of the past
+        if self.past_re.search(re.sub(r"(?i)(?<!\w)được\s+giao(?!\w)", "", first)) and not self.cue_re.match(opening):
             score -= 0.25
         statement = self.statement_re.match(opening)
         if statement and not self.strong_cue.search(statement.group()) and not any(a.role == "lead" for a in agencies):
             score -= 0.3
         return min(0.99, max(0.01, score))
+
+    def _subject_acts(self, unit: Unit, opening: str, agencies: list[Agency]) -> bool:
+        """The item opens with the body that acts, then its verb: "Báo Hà Sơn mở chuyên mục …", "Tỉnh đoàn phát
+        động …". Verbs are too many to list as cues; a named subject that no assessment word follows is one."""
+        at = len(unit.text) - len(opening)
+        glue = r"(?i)(?:các\s+|những\s+)?"
+        subject = False
+        for ag in sorted(agencies, key=lambda a: a.start):  # "Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh sẵn sàng …"
+            if ag.role != "lead" or not re.fullmatch(glue, unit.text[at:ag.start - unit.start]):
+                break
+            subject, at = True, ag.end - unit.start
+            glue = r"(?i)\s*(?:,|và)\s*(?:các\s+)?"
+        rest = unit.text[at:].lstrip(" ,")
+        return subject and bool(re.match(rf"[{LOWER}]", rest)) and not self.past_re.match(rest) \
+            and not self.statement_re.match(opening)
 
     # --- tables' records ---------------------------------------------------------------------
     def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], field_lines: dict[int, list[int]],
@@ -462,18 +479,25 @@ def _agency_heading(index: int, units: list[Unit], analysed: list[_Analysed]) ->
 
 def _intro_leads(index: int, units: list[Unit], analysed: list[_Analysed]) -> list[Agency]:
     """The leads of the paragraph that opens a list of items ("…; các sở, ban, ngành, các xã, phường … tập trung
-    thi đua thực hiện các nội dung sau:" over "1. …", "2. …")."""
+    thi đua thực hiện các nội dung sau:" over "1. …", "2. …"), under the item's own heading first ("2. Nhiệm vụ
+    trọng tâm" / "…; đề nghị Ban Thường vụ Huyện ủy tập trung:" / "- …")."""
     top = index
     while units[top].parent is not None and units[units[top].parent].kind != "roman":
         top = units[top].parent
-    j = top - 1
-    while j >= 0 and (units[j].parent != units[top].parent or units[j].kind != "plain"):
-        if units[j].parent == units[top].parent and units[j].kind != units[top].kind:
-            return []  # another kind of sibling in between: the paragraph does not open this list
-        j -= 1
-    if j < 0 or units[j].parent != units[top].parent or not units[j].text.rstrip().endswith(":"):
-        return []
-    return [ag for ag in analysed[j].agencies if ag.role == "lead"]
+    for first in dict.fromkeys((index, top)):
+        if first == top != index and titles_a_part(units[top]):
+            break  # "2. Nhiệm vụ trọng tâm": a part of the document, which the preamble does not open
+        parent = units[first].parent
+        for j in range(first - 1, -1 if parent is None else parent, -1):
+            if units[j].parent != parent:
+                continue
+            if units[j].kind == "plain":
+                if units[j].text.rstrip().endswith(":"):
+                    return [ag for ag in analysed[j].agencies if ag.role == "lead"]
+                break
+            if units[j].kind != units[first].kind:
+                break  # another kind of sibling in between: the paragraph does not open this list
+    return []
 
 
 def _ancestors(unit: Unit, units: list[Unit]) -> list[int]:

@@ -96,6 +96,12 @@ class AgencyRules:
         self.purpose_tail_re = re.compile(
             rf"(?:\s+(?:(?:{words_pattern(a['purpose_words'])})(?!\w)|(?!(?:{stops}|{admin})(?!\w))[{LOWER}]+)){{1,14}}?"
             rf"\s+(?:{admin})(?!\w)(?:\s+{name})?")
+        # a name in sentence case, as Decree 30 writes it, up to its unit or proper name: "Trung tâm Kiểm soát bệnh tật
+        # tỉnh", "Công ty TNHH MTV Khai thác thủy lợi Hà Sơn" (without either, where it ends is a guess: "Báo Nhân dân
+        # mở chuyên mục" has no name "Nhân dân mở")
+        self.sentence_name_re = re.compile(
+            rf"\s+(?:[A-ZĐ]{{2,}}\s+)*{_NOT_HEAD}{_PROPER}(?:\s+(?!(?:{stops}|{words_pattern(a['name_stop_words'])}|{admin})(?!\w))[{LOWER}]+)"
+            rf"{{0,5}}?(?:\s+(?!xã\s+hội)(?:{admin})(?!\w)(?:\s+{name})?|\s+{name})")
         self.compound_last_syllable_re = re.compile(
             rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]
@@ -208,7 +214,8 @@ class AgencyRules:
             return m.end()
         if " ".join(written.split()).lower() in self.named_heads:
             # "Trung tâm" + a domain ("Văn hóa - Thể thao và Truyền thông") or + a compound name
-            ends = [m.end() for m in (self.compound_tail_re.match(text, end), self.tail_re.match(text, end)) if m]
+            ends = [m.end() for m in (self.compound_tail_re.match(text, end), self.tail_re.match(text, end),
+                                      self.sentence_name_re.match(text, end)) if m]
             if not ends:
                 return end
             if max(ends) == ends[0] and (m := self.compound_last_syllable_re.match(text, ends[0])) \
@@ -459,10 +466,10 @@ def is_collective(written: str) -> bool:
 
 def _pairs_syllables(name: str) -> bool:
     """Every capitalised syllable but the last has its lower-case second syllable ("Công nghiệp - Viễn thông Quân"):
-    the last one has its own after the name ("Quân đội")."""
+    the last one has its own after the name ("Quân đội", "Trường Chính trị")."""
     words = re.findall(r"[^\W\d_]+", name)
     capitals = [i for i, w in enumerate(words) if w[0].isupper()]
-    return len(capitals) >= 2 and all(i + 1 < len(words) and words[i + 1][0].islower() for i in capitals[:-1])
+    return len(capitals) >= 1 and all(i + 1 < len(words) and words[i + 1][0].islower() for i in capitals[:-1])
 
 
 def clause_start(text: str, pos: int) -> int:

@@ -39,8 +39,10 @@ ROMAN = rf"[IVX]{{1,4}}(?=\s*[.\-–/])|[IVXHLlvx]{{1,4}}(?=(?:\s*[.\-–/]|\s)\
 NUMBER = r"\d{1,2}(?:\.\d{1,2})*(?=\s*[.)](?!\d)|-\s)"
 # An item letter before its ")"; OCR may read c, o, s, v, w, x, z as the capitals of the same shape
 LETTER = r"[a-zđCOSVWXZ](?=\s*\))"
-# item markers of Decree 30 layouts: "I.", "II-", "1.", "(3)", "a)", "-", "+"; a dash blurred into noise reads "——~"
-MARKER = rf"(?:{ROMAN})\s*[.\-–/]?|(?:{NUMBER})(?:\s*[.)]|-)|\(\d{{1,2}}\)|(?:{LETTER})\s*\)|[-–—]{{1,3}}~?|[•+*]"
+# ... or before its full stop, as some documents write ("a. Đảng ủy Chính phủ …"): only before a capital
+LETTER_DOT = rf"[a-zđ](?=\.\s+[{UPPER}])"
+# item markers of Decree 30 layouts: "I.", "II-", "1.", "(3)", "a)", "a.", "-", "+"; a dash blurred into noise reads "——~"
+MARKER = rf"(?:{ROMAN})\s*[.\-–/]?|(?:{NUMBER})(?:\s*[.)]|-)|\(\d{{1,2}}\)|(?:{LETTER})\s*\)|(?:{LETTER_DOT})\.|[-–—]{{1,3}}~?|[•+*]"
 MARKER_RE = re.compile(rf"^\s*(?:{MARKER})\s*")
 INDENT_MM = 4.0  # a paragraph's first line is indented at least this far past the body's left edge
 EDGE_MM = 1.0  # unindented lines start this close to the body's left edge

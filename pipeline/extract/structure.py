@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .layout import LETTER, MARKER_RE, NUMBER, ROMAN, Paragraph, in_capitals, roman_label
+from .layout import LETTER, LETTER_DOT, MARKER_RE, NUMBER, ROMAN, Paragraph, in_capitals, roman_label
 from .lexicon import Lexicon, words_pattern
 
 _ROMAN_RE = re.compile(rf"^\s*({ROMAN})\s*[.\-–/]?\s*")
 _NUMBER_RE = re.compile(rf"^\s*({NUMBER})(?:\s*[.)]|-)\s*")
 _PAREN_RE = re.compile(r"^\s*\((\d{1,2})\)\s*")
-_LETTER_RE = re.compile(rf"^\s*({LETTER})\s*\)\s*")
+_LETTER_RE = re.compile(rf"^\s*(?:({LETTER})\s*\)|({LETTER_DOT})\.)\s*")
 _DASH_RE = re.compile(r"^\s*([-–—•*])\s*")
 _PLUS_RE = re.compile(r"^\s*(\+)\s*")
 _DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*[A-ZĐ][\w&Đđ./\-]*)")
@@ -31,6 +31,7 @@ _DATE_LINE_RE = re.compile(
 _NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
                               re.IGNORECASE)
 OPEN_SENTENCE = 200  # characters: a line this long without final punctuation is a sentence, not a heading
+HEADING_MAX = 80  # characters: a numbered title ("1. Về kết quả thực hiện") is short
 # "(1)" enumerates inside an item ("b) Các Bộ …, cụ thể: (1) … (2) …"), below its letters, above its dashes
 LEVELS = {"roman": 1, "number": 2, "letter": 4, "paren": 4.5, "dash": 5, "plus": 6, "plain": 8}
 
@@ -227,6 +228,8 @@ class StructureParser:
             t = texts[i].strip()
             if re.match(r"[IVX]{1,5}\s*[.\-–]\s", t):
                 break  # the first section ("I. MỤC ĐÍCH, YÊU CẦU") right under the title
+            if t.endswith(":"):
+                break  # "THỦ TƯỚNG CHÍNH PHỦ điện:", "Kính gửi:": the addressees, no title ends so
             upper_share = sum(c.isupper() for c in t) / max(1, sum(c.isalpha() for c in t))
             if re.match(r"(?i)^(về|v/v)\s", t) or (upper_share > 0.6 and len(t) < 300) or (
                     not re.search(r"[.;:]$", t) and len(t) < 120 and not MARKER_RE.match(t)
@@ -281,6 +284,7 @@ class StructureParser:
         stack: list[int] = []
         counters: dict[tuple[int | None, str], int] = {}
         section: str | None = None  # the numeral of the last Roman heading
+        part: Unit | None = None  # the last Roman heading or top numbered title
         for p in paras:
             t = text[p.start:p.end]
             kind, label = _marker(t)
@@ -304,14 +308,27 @@ class StructureParser:
             else:
                 label_path = f"({label})" if kind == "paren" else label
             parent_path = units[parent].path if parent is not None else ""
+            prefix = label.rpartition(".")[0] if kind == "number" else ""
+            if prefix and (parent_path == prefix or parent_path.endswith("." + prefix)):
+                parent_path = parent_path[: -len(prefix)].rstrip(".")  # "4.1" under "4": path "4.1", not "4.4.1"
             unit.path = f"{parent_path}.{label_path}" if parent_path else label_path
+            # the section: the Roman heading, or where a document has none, its last numbered title ("1. Về kết quả
+            # thực hiện", "2. Về nhiệm vụ, giải pháp thời gian tới")
+            if kind == "roman" or kind == "number" and parent is None and (part is None or level <= part.level):
+                part = unit if kind == "roman" or titles_a_part(unit) else None
             roman = next((units[i] for i in stack if units[i].kind == "roman"), None)
-            unit.section = (roman.text if roman else (t if kind == "roman" else ""))[:200]
+            unit.section = (roman or part).text[:200] if roman or part else ""
             units.append(unit)
             if parent is not None:
                 units[parent].children.append(len(units) - 1)
             stack.append(len(units) - 1)
         return units
+
+
+def titles_a_part(unit: Unit) -> bool:
+    """A short numbered title without a full stop ("1. Về kết quả thực hiện", "3. Tổ chức thực hiện")."""
+    body = unit.text.rstrip()
+    return unit.kind == "number" and len(body) < HEADING_MAX and not re.search(r"[.;:,!?]$", body)
 
 
 def _join_continuations(text: str, paras: list[Paragraph]) -> list[Paragraph]:

@@ -26,7 +26,8 @@ _YEAR = r"(\d{4})"
 _ATOMS = {
     "day_long": rf"(?:ngày\s+)?(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?:\s*(?:năm|,)\s*{_YEAR})?",
     "day": rf"(?:ngày\s+)?(\d{{1,2}})\s*[/-]\s*(\d{{1,2}})(?:\s*[/-]\s*{_YEAR})?(?![\d/])",
-    "half": rf"(?:6|sáu)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+{_YEAR})?|nửa\s+(đầu|cuối)\s+năm(?:\s+{_YEAR})?",
+    "day_dotted": rf"(?:ngày\s+)?(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR}(?!\d)",  # "31.12.2025"; "8.9" is a criterion
+    "half": rf"(?:0?6|sáu)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+{_YEAR})?|nửa\s+(đầu|cuối)\s+năm(?:\s+{_YEAR})?",
     "quarter": rf"quý\s+(IV|I{{1,3}}|[1-4])(?:\s*(?:/|năm|,)\s*{_YEAR})?(?![\w/])",
     "month": rf"tháng\s+(\d{{1,2}})(?:\s*(?:/|năm|,)\s*{_YEAR})?(?![\d/])",
     "years": rf"(?:năm\s+)?{_YEAR}\s*[-–]\s*{_YEAR}",
@@ -66,6 +67,7 @@ class TemporalNormaliser:
         self.by_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['by'])}){end}", re.IGNORECASE)
         self.within_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['within'])}){end}", re.IGNORECASE)
         self.from_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['from'])})(?:\s+hết)?{end}", re.IGNORECASE)
+        self.label_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['label'])})\s*:\s*$", re.IGNORECASE)
         self.period_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['period'])})\s*$", re.IGNORECASE)
         self.until_re = re.compile(r"\s*(?:đến|tới)\s+(?:hết\s+)?", re.IGNORECASE)
         self.periods = t["recurring_periods"]
@@ -88,7 +90,7 @@ class TemporalNormaliser:
         caps = g[1:]
         anchor = doc_date.year if doc_date else None
         try:
-            if kind in ("day", "day_long"):
+            if kind in ("day", "day_long", "day_dotted"):
                 day, month = int(caps[0]), int(caps[1])
                 year = int(caps[2]) if len(caps) > 2 else anchor
                 if year is None:
@@ -201,10 +203,13 @@ class TemporalNormaliser:
                 clause = re.split(r"[;:.()]|,\s", text[max(0, atom.start - 80): atom.start])[-1]
                 if not (re.search(r"(?i)(?<!\w)đến\s*$", before) and self.programme_re.search(clause)):
                     deadline = self._make(text, atom.start, atom.end, "by", None, atom.last, atom.granularity)
-            elif self.within_re.search(before):
+            elif (m_within := self.within_re.search(before)) and not (
+                    m_within.group(0).strip(" ,").lower() == "hoàn thành"
+                    and self.programme_re.search(re.split(r"[;:.()]|,\s", before)[-1])):
+                # "… các dự án có kế hoạch hoàn thành năm 2025" is the projects' plan, not this task's deadline
                 deadline = self._make(text, atom.start, atom.end, "within", atom.first, atom.last, atom.granularity)
-            elif bare_kind and atom.last:
-                deadline = self._make(text, atom.start, atom.end, bare_kind, None, atom.last, atom.granularity)
+            elif (bare_kind or self.label_re.search(before)) and atom.last:
+                deadline = self._make(text, atom.start, atom.end, bare_kind or "by", None, atom.last, atom.granularity)
             elif atom.last and atom.granularity != "day" and (doc_date is None or atom.last >= doc_date) \
                     and _CLAUSE_OPENING.search(text, 0, atom.start) and _CLAUSE_GOES_ON.match(text, atom.end):
                 # "…; năm 2030 tham mưu Ban Bí thư sơ kết …", "Quý I/2026, hoàn thành …": a period that opens the
@@ -224,7 +229,7 @@ class TemporalNormaliser:
         lead = re.search(r"(?:(?:hoàn\s+thành|xong|phấn\s+đấu|chậm\s+nhất|muộn\s+nhất|ngay)\s+)?"
                          r"(?:trước|trong(?:\s+vòng|\s+suốt|\s+thời\s+hạn|\s+thời\s+gian)?|không\s+(?:muộn|chậm)\s+hơn|đến\s+hết|hết|"
                          r"đến|từ\s+nay\s+đến(?:\s+hết)?|"
-                         r"từ|giai\s+đoạn)\s*(?:là\s+|vào\s+)?$", text[max(0, start - 40): start], re.IGNORECASE)
+                         r"từ|giai\s+đoạn|hoàn\s+thành)\s*(?:là\s+|vào\s+)?$", text[max(0, start - 40): start], re.IGNORECASE)
         if lead:
             start -= len(text[max(0, start - 40): start]) - lead.start()
         return Deadline(
