@@ -696,3 +696,30 @@ def test_the_addressee_line_after_a_title_in_sentence_case_ends_the_title(extrac
     extractor.extract(doc)
     assert doc.metadata["title"] == "Về việc khắc phục hậu quả mưa lũ"
     assert [t.item_path for t in doc.tasks] == ["1"]
+
+
+def test_collectives_run_over_their_level_and_leaders_of_a_list_of_bodies_are_one_collective(extractor):
+    doc = _cong_dien(96,
+                     "Về việc đẩy nhanh giải ngân vốn đầu tư công\n"
+                     "1. Bộ trưởng, Thủ trưởng các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ chỉ đạo rà soát.\n"
+                     "2. Các bộ, cơ quan trung ương và địa phương khẩn trương hoàn thiện hồ sơ.\n"
+                     "3. Các đơn vị sự nghiệp công lập rà soát, sắp xếp lại tổ chức bộ máy.\n"
+                     "4. Các cơ quan, đơn vị liên quan tổng hợp biểu mẫu báo cáo theo dự án.\n"
+                     "5. Các xã, phường, các doanh nghiệp khẩn trương triển khai.\n")
+    assert _task_leads(extractor, doc) == [
+        ("1", ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"]),
+        ("2", ["các bộ, cơ quan trung ương và địa phương"]),
+        ("3", ["các đơn vị sự nghiệp công lập"]),
+        ("4", ["các cơ quan, đơn vị liên quan"]),
+        ("5", ["các xã, phường", "các doanh nghiệp"])]
+
+
+def test_items_that_state_a_goal_funds_or_a_passive_fact_are_no_tasks(extractor):
+    doc = _cong_dien(97,
+                     "Về việc triển khai Dự án đường sắt tốc độ cao\n"
+                     "1. Mục tiêu đến năm 2030 hoàn thành 5.000 km đường cao tốc.\n"
+                     "2. Kinh phí thực hiện từ nguồn ngân sách trung ương.\n"
+                     "3. Các dự án thành phần được triển khai theo hình thức đầu tư công.\n"
+                     "4. Hoàn thành 100% thủ tục hành chính được thực hiện trực tuyến trong năm 2025.\n"
+                     "5. Bộ Xây dựng khẩn trương hoàn thiện hồ sơ, trình Thủ tướng Chính phủ trước ngày 15/12/2025.\n")
+    assert [path for path, _ in _task_leads(extractor, doc)] == ["4", "5"]

@@ -80,7 +80,10 @@ class Extractor:
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
         # mạng là điều kiện tiên quyết …"
-        self.statement_re = re.compile(rf"(?i)^[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})(?!\w)")
+        self.statement_re = re.compile(
+            rf"(?i)^(?:[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})|(?:{words_pattern(s['statement_subjects'])}))"
+            rf"(?!\w)")
+        self.passive_re = re.compile(r"(?i)^(?:(?!(?:phải|cần)\s)[^,;:.]){2,60}?\sđược(?!\w)(?!\s+giao(?!\w))")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
         self.approval_re = re.compile(rf"(?i)(?:{words_pattern(s['approval_openers'])})(?!\w)")
         # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")
@@ -313,7 +316,7 @@ class Extractor:
         if parent is not None and parent.is_head and self.assigning_head.search(parent.text):
             score += 0.1
         first = body[:80]
-        if opens_with_verb or subject_acts or self.cue_re.search(first):
+        if opens_with_verb or self.cue_re.search(first):
             score += 0.15
         if any(a.role == "lead" for a in agencies):
             score += 0.1
@@ -325,7 +328,8 @@ class Extractor:
         # "theo chức năng, nhiệm vụ được giao": the formula of a remit, no report of the past
         if self.past_re.search(re.sub(r"(?i)(?<!\w)được\s+giao(?!\w)", "", first)) and not self.cue_re.match(opening):
             score -= 0.25
-        statement = self.statement_re.match(opening)
+        statement = self.statement_re.match(opening) or (
+            None if opens_with_verb or self.cue_re.match(opening) else self.passive_re.match(opening))
         if statement and not self.strong_cue.search(statement.group()) and not any(a.role == "lead" for a in agencies):
             score -= 0.3
         return min(0.99, max(0.01, score))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .lexicon import LOWER, Lexicon, words_pattern
 
 ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this many characters
-SUBJECT_QUALIFIER_MAX = 3  # words that may qualify a collective subject before its predicate
+SUBJECT_QUALIFIER_MAX = 4  # words that may qualify a collective subject before its predicate
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
 _CAPS_NAME = r"[A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){0,3}"  # "TUYÊN QUANG" in a header
@@ -71,13 +71,17 @@ class AgencyRules:
         )
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
+        self.related_end_re = re.compile(r"(?<!\w)liên\s+quan$")
         # "các Sở, ngành" + ", đơn vị", "các cơ quan, đơn vị" + ", địa phương, doanh nghiệp", + " và địa phương"
         predicate = words_pattern(lexicon.structure["directive_cues"] + a["lead_after"] + a["fronted_clauses"]
                                   + a["cooperate_before"] + a["report_before"] + ["và", "có liên quan", "liên quan"])
         # ... also when a level or place qualifies the whole list: "các sở, ban, ngành, đoàn thể cấp tỉnh / Thành phố"
-        self.collective_more_re = re.compile(
-            rf"(?:\s*,\s*|\s+và\s+)(?:các\s+)?(?i:{words_pattern(a['collective_nouns'])})"
-            rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w)|\s+trực\s+thuộc\b)")
+        more = (rf"(?i:{words_pattern(a['collective_nouns'])})"
+                rf"(?=\s*[,;:.)]|\s*$|\s+(?i:{predicate})(?!\w)|\s+(?:cấp\s+)?{admin}(?!\w)|\s+trực\s+thuộc\b)")
+        self.collective_more_re = re.compile(rf"(?:\s*,\s*|\s+và\s+)(?:các\s+)?{more}")
+        # after a level or place ("các bộ, cơ quan trung ương" + " và địa phương") only a noun without "các" goes on
+        # the list: "các xã, phường, các doanh nghiệp" names two collectives
+        self.collective_more_after_tail_re = re.compile(rf"(?:\s*,\s*|\s+và\s+){more}")
         self.possessive_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['possessive_before'])})\s*$", re.IGNORECASE)
         self.agent_re = re.compile(rf"\w[^\w]+(?:{words_pattern(a['agent_before'])})\s*$")  # not "Do …" opening
         # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy"), and
@@ -85,7 +89,9 @@ class AgencyRules:
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
-                                             rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?|\s+Trung\s+ương|\s+{name})?")
+                                             rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?"
+                                             rf"|\s+(?:trực\s+)?thuộc\s+(?:Bộ|Sở|Ban)(?!\w)(?!\s+[A-ZĐ])"  # "… thuộc Bộ": the issuer
+                                             rf"|\s+(?:ở\s+)?(?i:Trung\s+ương)|\s+{name})?")
         self.code_tail_re = re.compile(r"(?:\s+chi\s+nhánh)?(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
                                        r"(?:\s+quốc\s+gia(?!\w))?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})")
@@ -202,13 +208,18 @@ class AgencyRules:
 
     def _extent(self, text: str, written: str, end: int) -> int:
         if is_collective(written):
-            while m := self.collective_more_re.match(text, end):
-                end = m.end()
-            # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố", "các sở, ban, ngành tỉnh có liên quan"
-            for regex in (self.related_re, self.collective_tail_re, self.related_re):
-                m = regex.match(text, end)
-                end = m.end() if m else end
-            return end
+            # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố", "các sở, ban, ngành tỉnh có liên quan",
+            # "các bộ, cơ quan trung ương và địa phương": more nouns after a tail too
+            more_re = self.collective_more_re
+            while True:
+                while m := more_re.match(text, end):
+                    end = m.end()
+                for regex in (self.related_re, self.collective_tail_re, self.related_re):
+                    m = regex.match(text, end)
+                    end = m.end() if m else end
+                more_re = self.collective_more_after_tail_re
+                if not more_re.match(text, end):
+                    return end
         if " ".join(self.abbr.get(written, written).split()).lower() in self.purpose_heads \
                 and (m := self.purpose_tail_re.match(text, end)):
             return m.end()
@@ -331,6 +342,8 @@ class AgencyRules:
         start = cue.end() if cue else body_start
         if not mentions or text[start:mentions[0][0]].strip() or not is_collective(text[mentions[0][0]:mentions[0][1]]):
             return None
+        if self.related_end_re.search(text, 0, mentions[0][1]):
+            return None  # "Các cơ quan, đơn vị liên quan tổng hợp …": "liên quan" closes the qualifier
         m = self.subject_tail_re.match(text, mentions[0][1])
         return m.end(1) if m else None
 

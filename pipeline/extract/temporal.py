@@ -63,7 +63,8 @@ class TemporalNormaliser:
     def __init__(self, lexicon: Lexicon):
         t = lexicon.temporal
         self.roman = t["roman"]
-        end = r"\s*(?:là|vào|ngày|thời\s+điểm|,)?\s*$"
+        # "trước thứ Hai, ngày 24/11/2025": the weekday may stand between the word and the date
+        end = r"\s*(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*)?(?:là|vào|ngày|thời\s+điểm|,)?\s*$"
         self.by_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['by'])}){end}", re.IGNORECASE)
         self.within_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['within'])}){end}", re.IGNORECASE)
         self.from_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['from'])})(?:\s+hết)?{end}", re.IGNORECASE)
