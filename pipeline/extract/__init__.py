@@ -29,6 +29,7 @@ TASK_THRESHOLD = 0.5
 CLASSIFIER_WEIGHT = 0.5
 HEADING_MAX_CHARS = 120  # an item naming only agencies, this short, heads the paragraphs below it
 AGENCY_SHARE = 0.6  # ... when its agency names cover this share of its text
+_REMIT_RE = re.compile(r"(?i)(?<!\w)được\s+giao(?!\w)")  # "theo chức năng, nhiệm vụ được giao"
 
 
 @dataclass
@@ -281,8 +282,7 @@ class Extractor:
             masked = masked[:a] + " " * (b - a) + masked[b:]
         opening = MARKER_RE.sub("", body, count=1).lstrip()
         opens_with_verb = bool(self.opening_verb_re.match(opening))
-        subject_acts = self._subject_acts(unit, opening, agencies)
-        if not (opens_with_verb or subject_acts or self.cue_re.search(masked)):
+        if not (opens_with_verb or self.cue_re.search(masked) or self._subject_acts(unit, opening, agencies)):
             return 0.0
         if self.appraisal_re.match(opening) and not self.order_re.search(masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
@@ -326,7 +326,7 @@ class Extractor:
             score += 0.2
         # an imperative opening ("Khẩn trương rà soát … chưa được chuẩn hóa") is no report of the past
         # "theo chức năng, nhiệm vụ được giao": the formula of a remit, no report of the past
-        if self.past_re.search(re.sub(r"(?i)(?<!\w)được\s+giao(?!\w)", "", first)) and not self.cue_re.match(opening):
+        if self.past_re.search(_REMIT_RE.sub("", first)) and not self.cue_re.match(opening):
             score -= 0.25
         statement = self.statement_re.match(opening) or (
             None if opens_with_verb or self.cue_re.match(opening) else self.passive_re.match(opening))

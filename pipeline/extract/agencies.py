@@ -482,7 +482,7 @@ def _pairs_syllables(name: str) -> bool:
     the last one has its own after the name ("Quân đội", "Trường Chính trị")."""
     words = re.findall(r"[^\W\d_]+", name)
     capitals = [i for i, w in enumerate(words) if w[0].isupper()]
-    return len(capitals) >= 1 and all(i + 1 < len(words) and words[i + 1][0].islower() for i in capitals[:-1])
+    return bool(capitals) and all(i + 1 < len(words) and words[i + 1][0].islower() for i in capitals[:-1])
 
 
 def clause_start(text: str, pos: int) -> int:

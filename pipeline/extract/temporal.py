@@ -59,6 +59,14 @@ _CLAUSE_OPENING = re.compile(r"(?:^|[;.]\s+|^\s*(?:[-+•]|[0-9IVXa-zđ]{1,4}[.)
 _CLAUSE_GOES_ON = re.compile(rf"\s*,\s*|\s+(?!là\b|có\b|đã\b|được\b|đạt\b)[{LOWER}]")
 
 
+_CLAUSE_SPLIT = re.compile(r"[;:.()]|,\s")
+
+
+def _last_clause(text: str) -> str:
+    """The clause that ``text`` ends in."""
+    return _CLAUSE_SPLIT.split(text)[-1]
+
+
 class TemporalNormaliser:
     def __init__(self, lexicon: Lexicon):
         t = lexicon.temporal
@@ -201,12 +209,12 @@ class TemporalNormaliser:
                     deadline = self._make(text, atom.start, atom.end, "from_to", atom.first, atom.last, "year")
             elif self.by_re.search(before):
                 # "Chiến lược dữ liệu … đến năm 2030" names a strategy's horizon, not a deadline
-                clause = re.split(r"[;:.()]|,\s", text[max(0, atom.start - 80): atom.start])[-1]
+                clause = _last_clause(text[max(0, atom.start - 80): atom.start])
                 if not (re.search(r"(?i)(?<!\w)đến\s*$", before) and self.programme_re.search(clause)):
                     deadline = self._make(text, atom.start, atom.end, "by", None, atom.last, atom.granularity)
             elif (m_within := self.within_re.search(before)) and not (
                     m_within.group(0).strip(" ,").lower() == "hoàn thành"
-                    and self.programme_re.search(re.split(r"[;:.()]|,\s", before)[-1])):
+                    and self.programme_re.search(_last_clause(before))):
                 # "… các dự án có kế hoạch hoàn thành năm 2025" is the projects' plan, not this task's deadline
                 deadline = self._make(text, atom.start, atom.end, "within", atom.first, atom.last, atom.granularity)
             elif (bare_kind or self.label_re.search(before)) and atom.last:
