@@ -490,6 +490,34 @@ def test_issuer_beside_a_motto_broken_over_two_lines(extractor):
         assert (doc.metadata["issuer"], doc.metadata["doc_type"]) == ("ỦY BAN NHÂN DÂN TỈNH LAM GIANG", "KẾ HOẠCH")
 
 
+@pytest.mark.parametrize("header, expected", [
+    # a web copy's table cells lose their line breaks: the issuer runs into the number, the motto into the date,
+    # the type into the next line's capitals and the title into its subject
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG*Số 155-KL/TW ĐẢNG CỘNG SẢN VIỆT NAMHà Nội, ngày 27 tháng 5 năm 2025\n"
+     "KẾT LUẬNCỦA BỘ CHÍNH TRỊvề phát triển hạ tầng số\n",
+     ("KẾT LUẬN", "155-KL/TW", "2025-05-27", "BAN CHẤP HÀNH TRUNG ƯƠNG", "CỦA BỘ CHÍNH TRỊ về phát triển hạ tầng số")),
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 81-TB/TW\nĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 27 tháng 5 năm 2025\n"
+     "THÔNG BÁOKẾT LUẬN CỦA BỘ CHÍNH TRỊ\nvề phát triển hạ tầng số\n",
+     ("THÔNG BÁO KẾT LUẬN", "81-TB/TW", "2025-05-27", "BAN CHẤP HÀNH TRUNG ƯƠNG",
+      "CỦA BỘ CHÍNH TRỊ về phát triển hạ tầng số")),
+    # a legal document's number carries its year; a date line broken after "ngày", "tháng" glued to its number
+    ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH\nSố:\n79/2025/QĐ-UBND\nHà Tĩnh, ngày\n24 tháng11 năm 2025\n"
+     "QUYẾT ĐỊNH BÃI BỎ MỘT SỐ QUYẾT ĐỊNH\n",
+     ("QUYẾT ĐỊNH", "79/2025/QĐ-UBND", "2025-11-24", "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "BÃI BỎ MỘT SỐ QUYẾT ĐỊNH")),
+    # a date line that lost its place
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố 155-KL/TW\nngày 27 tháng 5 năm 2025\nKẾT LUẬN\nCỦA BỘ CHÍNH TRỊ\n",
+     ("KẾT LUẬN", "155-KL/TW", "2025-05-27", "BAN CHẤP HÀNH TRUNG ƯƠNG", "CỦA BỘ CHÍNH TRỊ")),
+    # a news page's copy names the document in its heading and has no header
+    ("Kết luận số 155-KL/TW ngày 27/5/2025 của Bộ Chính trị về phát triển hạ tầng số\n",
+     ("KẾT LUẬN", "155-KL/TW", "2025-05-27", None, "số 155-KL/TW ngày 27/5/2025 của Bộ Chính trị về phát triển "
+                                                  "hạ tầng số")),
+])
+def test_headers_of_web_copies(extractor, header, expected):
+    doc = _doc(header + "1. Giao Đảng ủy Chính phủ chỉ đạo rà soát, hoàn thiện thể chế.")
+    extractor.extract(doc)
+    assert tuple(doc.metadata.get(k) for k in ("doc_type", "doc_number", "issue_date", "issuer", "title")) == expected
+
+
 def test_an_appraisal_is_no_task_unless_it_also_orders(extractor):
     doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 600/TB-VPCP\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG BÁO\n"
                "Kết luận của Phó Thủ tướng tại cuộc họp về cung ứng điện\n"

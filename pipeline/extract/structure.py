@@ -22,14 +22,21 @@ _PAREN_RE = re.compile(r"^\s*\((\d{1,2})\)\s*")
 _LETTER_RE = re.compile(rf"^\s*(?:({LETTER})\s*\)|({LETTER_DOT})\.)\s*")
 _DASH_RE = re.compile(r"^\s*([-–—•*])\s*")
 _PLUS_RE = re.compile(r"^\s*(\+)\s*")
-_DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*[A-ZĐ][\w&Đđ./\-]*)")
-_CODE_RE = re.compile(r"(?<![\w/])(\d{1,5}\s*[-/]\s*(?:KL|TB|CĐ|CD|KH|CT|NQ|QĐ|QD|BC|CV|HD|TTr)[\w&Đđ./\-]*)")
+# a legal document's number carries its year ("Số: 45/2025/TT-BYT")
+_DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\w&Đđ./\-]*)")
+_CODE = r"\d{1,5}\s*[-/]\s*(?:\d{4}/)?(?:KL|TB|CĐ|CD|KH|CT|NQ|QĐ|QD|BC|CV|HD|TTr)[\w&Đđ./\-]*"
+_CODE_RE = re.compile(rf"(?<![\w/])({_CODE})")
 _DATE_LINE_RE = re.compile(
     r"(?P<place>(?<![\w/.\-])(?:Thành[ \t]+phố[ \t]+|TP\.[ \t]*)?(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+[ \t]+){0,4}?"
-    r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*ngày\s+(?P<d>\d{1,2})\s+"
-    r"tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
+    r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*ngày\s*(?P<d>\d{1,2})\s*"
+    r"tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})")  # web copies glue "tháng12" and break after "ngày"
+# a date line whose place was lost or left out: "ngày 27 tháng 5 năm 2025" on its own
+_BARE_DATE_LINE_RE = re.compile(r"^[\s,.…]*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})\s*$",
+                                re.MULTILINE | re.IGNORECASE)
 _NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
                               re.IGNORECASE)
+# a title naming the document itself: "Kết luận số 155-KL/TW ngày 27/5/2025 của …"
+_SELF_REFERENCE_RE = re.compile(rf"số\s+({_CODE})\s+{_NUMERIC_DATE_RE.pattern}", re.IGNORECASE)
 OPEN_SENTENCE = 200  # characters: a line this long without final punctuation is a sentence, not a heading
 HEADING_MAX = 80  # characters: a numbered title ("1. Về kết quả thực hiện") is short
 # "(1)" enumerates inside an item ("b) Các Bộ …, cụ thể: (1) … (2) …"), below its letters, above its dashes
@@ -116,7 +123,7 @@ class StructureParser:
     def __init__(self, lexicon: Lexicon):
         s = lexicon.structure
         self.types = sorted(s["doc_types"], key=len, reverse=True)
-        self.type_re = re.compile(rf"^\s*({words_pattern(self.types)})(?![\w])", re.IGNORECASE)
+        self.type_re = re.compile(rf"^\s*({words_pattern(self.types)})", re.IGNORECASE)
         self.motto_re = re.compile(words_pattern(s["motto"]), re.IGNORECASE)
         self.provinces = set(s["provinces"])
         self.letter_type = s["letter"]["type"]
@@ -139,6 +146,7 @@ class StructureParser:
         self._header(texts[: max(type_at, 0) + 3] if type_at >= 0 else texts[:8], meta)
         if type_at < 0:
             self._letter(texts[:8], meta)
+        self._self_reference(meta)
         body_from = self._title(texts, type_at, meta)
         body_end_idx = self._body_end(texts, body_from)
         self._signature(texts[body_end_idx:], meta)
@@ -152,20 +160,40 @@ class StructureParser:
     def _doc_type(self, texts: list[str], meta: dict[str, str]) -> int:
         for i, t in enumerate(texts[:15]):
             candidate = self.motto_re.sub(" ", t)
-            m = self.type_re.match(candidate)
+            dated = _DATE_LINE_RE.search(candidate)
+            if dated:  # a web copy glues the type line to the date line ("Hà Nội, ngày … năm 2025 KẾT LUẬN …")
+                candidate = candidate[dated.end():]
+            m = self._type_match(candidate)
             if m:
                 rest = candidate[m.end():].strip()
-                # a capitalised type word opening a normal sentence is not the document type
-                if not m.group(1).isupper() and not re.match(r"(?i)^(của|về|hội nghị)", rest):
+                # a capitalised type word opening a normal sentence is not the document type, unless it names the
+                # document ("Kết luận số 155-KL/TW ngày 27/5/2025 của Bộ Chính trị …", a news page's heading)
+                if not m.group(1).isupper() and not re.match(r"(?i)^(của|về|hội nghị|số\s+\d)", rest):
                     continue
                 meta["doc_type"] = " ".join(m.group(1).upper().split())
                 following = texts[i + 1] if i + 1 < len(texts) else ""
                 if meta["doc_type"] == "THÔNG BÁO" and re.match(r"(?i)^kết\s+luận", rest or following):
                     meta["doc_type"] = "THÔNG BÁO KẾT LUẬN"  # "THÔNG BÁO" over "Kết luận của …"
-                    rest = re.sub(r"(?i)^kết\s+luận\s*", "", rest)
-                meta["title"] = rest
+                meta["title"] = re.sub(r"(?<=[A-ZĐÀ-Ỹ])(?=về\s)", " ", rest)  # "CỦA BỘ CHÍNH TRỊvề …", glued
                 return i
         return -1
+
+    def _type_match(self, line: str) -> re.Match | None:
+        """The document type opening a line. A web copy glues the next line's capitals to it ("THÔNG BÁOKẾT LUẬN",
+        "KẾT LUẬNCỦA BỘ CHÍNH TRỊ"); a letter after it is otherwise another word ("Kế hoạch hóa")."""
+        m = self.type_re.match(line)
+        after = line[m.end():m.end() + 1] if m else ""
+        return m if m and (not after.isalnum() or after.isupper() and m.group(1).isupper()) else None
+
+    @staticmethod
+    def _self_reference(meta: dict[str, str]) -> None:
+        """Number and date from a title that names the document itself ("Kết luận số 155-KL/TW ngày 27/5/2025 của
+        …"), where the header shows neither: a news page's copy has no "Số:" or date line."""
+        m = _SELF_REFERENCE_RE.match(meta.get("title", ""))
+        if m:
+            meta.setdefault("doc_number", re.sub(r"\s+", "", m.group(1)))
+            if not meta.get("issue_date"):
+                meta["issue_date"] = _iso(int(m.group(2)), int(m.group(3)), int(m.group(4)))
 
     def _letter(self, texts: list[str], meta: dict[str, str]) -> None:
         """A letter's type and subject: "Số: 11414/VPCP-CN V/v đẩy nhanh tiến độ … Hà Nội, ngày …"."""
@@ -200,17 +228,24 @@ class StructureParser:
         if m:
             meta["place"] = self._place(m.group("place"))
             meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
+        elif m := _BARE_DATE_LINE_RE.search(head):
+            meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
         issuer_lines = []
         # line by line, the motto taken out first (it may run over two lines): legacy OCR puts the header's
         # columns side by side ("TỈNH BẮC NINH Độc lập - Tự do - Hạnh phúc") and glues the number line on
         for line in self.motto_re.sub("\n", head).split("\n"):
-            if _DOC_NUMBER_RE.search(line) or _DATE_LINE_RE.search(line) or self.type_re.match(line):
+            stop = _DOC_NUMBER_RE.search(line) or _DATE_LINE_RE.search(line)
+            if stop:  # the issuer may be glued before it ("BAN CHẤP HÀNH TRUNG ƯƠNG*Số 155-KL/TW")
+                line = line[:stop.start()]
+            elif self._type_match(line):
                 break
             line = re.sub(r"(?:^|\s+)\S*\d\S*$", "", line.strip(" *-_"))  # "… LAI CHÂU 7360/KH-UBND"
             if line and in_capitals(line):
                 # a line opening with a body's name under the one above ("TỈNH ỦY BẮC SƠN" / "HUYỆN ỦY KIM
                 # GIANG", "ỦY BAN NHÂN DÂN TỈNH …" / "VĂN PHÒNG") is the body that issues; the one above governs it
                 issuer_lines = [line] if issuer_lines and self.issuer_head_re.match(line) else issuer_lines + [line]
+            if stop:
+                break
         if issuer_lines:
             meta["issuer"] = " ".join(issuer_lines)
 
@@ -231,14 +266,19 @@ class StructureParser:
             if t.endswith(":"):
                 break  # "THỦ TƯỚNG CHÍNH PHỦ điện:", "Kính gửi:": the addressees, no title ends so
             upper_share = sum(c.isupper() for c in t) / max(1, sum(c.isalpha() for c in t))
-            if re.match(r"(?i)^(về|v/v)\s", t) or (upper_share > 0.6 and len(t) < 300) or (
+            # "Về …", or right under "THÔNG BÁO" its subject in sentence case: "Kết luận của Chủ tịch … tại cuộc họp …"
+            subject = r"(?i)^(về|v/v|kết\s+luận\s+của)\s" if i == type_at + 1 else r"(?i)^(về|v/v)\s"
+            if re.match(subject, t) and not t.endswith(".") or (upper_share > 0.6 and len(t) < 300) or (
                     not re.search(r"[.;:]$", t) and len(t) < 120 and not MARKER_RE.match(t)
                     and not re.match(r"(?i)^(ngày|căn cứ|thực hiện|sau khi|trong|vừa qua|chiều|sáng)\b", t)):
                 title.append(t)
                 i += 1
                 continue
             break
-        meta["title"] = " ".join(x for x in title if x).strip(" -")
+        title_text = " ".join(x for x in title if x).strip(" -")
+        if meta.get("doc_type") == "THÔNG BÁO KẾT LUẬN":  # "THÔNG BÁO" / "KẾT LUẬN CỦA …": the type's second line
+            title_text = re.sub(r"(?i)^kết\s*luận\s*", "", title_text)
+        meta["title"] = title_text
         return i
 
     def _body_end(self, texts: list[str], start: int) -> int:
