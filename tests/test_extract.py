@@ -733,13 +733,15 @@ def test_collectives_run_over_their_level_and_leaders_of_a_list_of_bodies_are_on
                      "2. Các bộ, cơ quan trung ương và địa phương khẩn trương hoàn thiện hồ sơ.\n"
                      "3. Các đơn vị sự nghiệp công lập rà soát, sắp xếp lại tổ chức bộ máy.\n"
                      "4. Các cơ quan, đơn vị liên quan tổng hợp biểu mẫu báo cáo theo dự án.\n"
-                     "5. Các xã, phường, các doanh nghiệp khẩn trương triển khai.\n")
+                     "5. Các xã, phường, các doanh nghiệp khẩn trương triển khai.\n"
+                     "6. Các cơ quan báo chí, truyền thông đẩy mạnh công tác tuyên truyền.\n")
     assert _task_leads(extractor, doc) == [
         ("1", ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"]),
         ("2", ["các bộ, cơ quan trung ương và địa phương"]),
         ("3", ["các đơn vị sự nghiệp công lập"]),
         ("4", ["các cơ quan, đơn vị liên quan"]),
-        ("5", ["các xã, phường", "các doanh nghiệp"])]
+        ("5", ["các xã, phường", "các doanh nghiệp"]),
+        ("6", ["các cơ quan báo chí, truyền thông"])]
 
 
 def test_items_that_state_a_goal_funds_or_a_passive_fact_are_no_tasks(extractor):
@@ -749,5 +751,7 @@ def test_items_that_state_a_goal_funds_or_a_passive_fact_are_no_tasks(extractor)
                      "2. Kinh phí thực hiện từ nguồn ngân sách trung ương.\n"
                      "3. Các dự án thành phần được triển khai theo hình thức đầu tư công.\n"
                      "4. Hoàn thành 100% thủ tục hành chính được thực hiện trực tuyến trong năm 2025.\n"
-                     "5. Bộ Xây dựng khẩn trương hoàn thiện hồ sơ, trình Thủ tướng Chính phủ trước ngày 15/12/2025.\n")
-    assert [path for path, _ in _task_leads(extractor, doc)] == ["4", "5"]
+                     "5. Bộ Xây dựng khẩn trương hoàn thiện hồ sơ, trình Thủ tướng Chính phủ trước ngày 15/12/2025.\n"
+                     "6. Các thành viên Ban Chỉ đạo theo lĩnh vực được phân công chỉ đạo, đôn đốc các địa phương.\n")
+    # "được phân công", like "được giao", is the formula of a remit, not a passive statement
+    assert [path for path, _ in _task_leads(extractor, doc)] == ["4", "5", "6"]

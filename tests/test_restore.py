@@ -241,12 +241,13 @@ def test_garble_channel_candidates(model):
 
 
 def test_channel_adapts_to_the_document(model):
-    # a document whose font writes "năm" as "nim" makes "vin" a likely writing of "văn"
-    adapted = model.garble.adapted([("nim", "năm")] * 20 + [("khin", "khăn")] * 5, weight=10)
-    before, after = model.garble.logprobs(["văn"], "vin")[0], adapted.logprobs(["văn"], "vin")[0]
+    # a document whose font writes "nơi" as "n6i" (ơ as 6, a habit the simulator's scans never showed) makes "s6n" a
+    # likely writing of "sơn"
+    adapted = model.garble.adapted([("n6i", "nơi")] * 20 + [("th6", "thơ")] * 5, weight=10)
+    before, after = model.garble.logprobs(["sơn"], "s6n")[0], adapted.logprobs(["sơn"], "s6n")[0]
     assert after > before + 2
-    assert adapted.candidates("vin")[2][0] == "văn"
-    assert model.garble.candidates("vin")[2][0] != "văn"  # the adapted channel is a new object
+    assert adapted.candidates("s6n")[2][0] == "sơn"
+    assert model.garble.candidates("s6n")[2][0] != "sơn"  # the adapted channel is a new object
 
 
 def test_garbled_tokens_stay_whole(model):
@@ -303,7 +304,9 @@ def test_garbled_heading_numerals_come_back(model):
 
 def test_garbled_header_words(model):
     # "CHiNH": a capital read as a small letter stays a word in capitals; "NG6i" is a garbled word, "H2S" a formula
-    r = restore_text("VAN PHONG CHiNH PHU\nHa NG6i, ngay 19 thang 9 nam 2025\nQuan trac H2S, NO3 va CO2 tai 02 diém",
+    toks = model.tokenizer.tokenize_garbled_line("Ha NG6i, quan trac H2S", 0, 0)
+    assert [(t.text, t.kind) for t in toks if t.text in ("NG6i", "H2S")] == [("NG6i", "garb"), ("H2S", "code")]
+    r = restore_text("VAN PHONG CHiNH PHU\nHa N6i, ngay 19 thang 9 nam 2025\nQuan trac H2S, NO3 va CO2 tai 02 diém",
                      model, mode="garbled")
     assert r.text == "VĂN PHÒNG CHÍNH PHỦ\nHà Nội, ngày 19 tháng 9 năm 2025\nQuan trắc H2S, NO3 và CO2 tại 02 điểm"
 

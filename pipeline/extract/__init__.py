@@ -29,7 +29,7 @@ TASK_THRESHOLD = 0.5
 CLASSIFIER_WEIGHT = 0.5
 HEADING_MAX_CHARS = 120  # an item naming only agencies, this short, heads the paragraphs below it
 AGENCY_SHARE = 0.6  # ... when its agency names cover this share of its text
-_REMIT_RE = re.compile(r"(?i)(?<!\w)được\s+giao(?!\w)")  # "theo chức năng, nhiệm vụ được giao"
+_REMIT_RE = re.compile(r"(?i)(?<!\w)được\s+(?:giao|phân\s+công)(?!\w)")  # "theo chức năng, nhiệm vụ được giao"
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Extractor:
         self.statement_re = re.compile(
             rf"(?i)^(?:[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})|(?:{words_pattern(s['statement_subjects'])}))"
             rf"(?!\w)")
-        self.passive_re = re.compile(r"(?i)^(?:(?!(?:phải|cần)\s)[^,;:.]){2,60}?\sđược(?!\w)(?!\s+giao(?!\w))")
+        self.passive_re = re.compile(r"(?i)^(?:(?!(?:phải|cần)\s)[^,;:.]){2,60}?\sđược(?!\w)(?!\s+(?:giao|phân\s+công)(?!\w))")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
         self.approval_re = re.compile(rf"(?i)(?:{words_pattern(s['approval_openers'])})(?!\w)")
         # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")

@@ -1,6 +1,6 @@
 """English-model OCR garble: training pairs, alignment, and the learned channel tables.
 
-    python -m pipeline.restore.garble_data --corpus ../shared/corpus --docs 80
+    python -m pipeline.restore.garble_data --corpus ../shared/corpus
 
 renders official training documents (never the dev documents of :mod:`.train`, never
 ``../shared/docs``) with the team's scan simulator (``simulate(text, "clean", seed)``), reads
@@ -198,11 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default="../shared/corpus", type=Path)
     ap.add_argument("--out", default=str(DATA_DIR), type=Path, help="folder for the two tables")
-    ap.add_argument("--docs", type=int, default=80, help="official training documents to render")
+    ap.add_argument("--passes", nargs="+", default=["80:5000", "0:8000"],
+                    help="renderings, each DOCS:CHARS: that many official training documents spread over the collection "
+                         "(0: all), the first CHARS characters of each, seeds 1000, 1001, ... (the same text in two "
+                         "passes gets two renderings)")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE), type=Path)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dev-docs", type=int, default=16)
-    ap.add_argument("--max-chars", type=int, default=5000, help="render only the first lines of each document")
     args = ap.parse_args(argv)
     from .train import OFFICIAL, official_split
 
@@ -211,18 +213,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus not found: {path}", file=sys.stderr)
         return 2
     train_docs, _dev = official_split(path, args.dev_docs)
-    # spread over the collection: every k-th training document
-    step = max(1, len(train_docs) // max(args.docs, 1))
-    chosen = [_head(d, args.max_chars) for d in train_docs[::step][: args.docs]]
-    seeds = [1000 + i for i in range(len(chosen))]
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    log(f"rendering + OCR of {len(chosen)} official training documents (cache {args.cache})")
-    per_doc = ocr_documents(chosen, seeds, args.cache, "clean", args.workers, log)
-    pages = [p for doc in per_doc for p in doc]
+    pages = []
+    for spec in args.passes:
+        n_docs, max_chars = (int(x) for x in spec.split(":"))
+        n_docs = n_docs or len(train_docs)
+        step = max(1, len(train_docs) // n_docs)  # spread over the collection: every k-th training document
+        chosen = [_head(d, max_chars) for d in train_docs[::step][:n_docs]]
+        seeds = [1000 + i for i in range(len(chosen))]
+        log(f"rendering + OCR of {len(chosen)} official training documents, {max_chars} characters (cache {args.cache})")
+        pages += [p for doc in ocr_documents(chosen, seeds, args.cache, "clean", args.workers, log) for p in doc]
     ortho = load_orthography()
     chars, wordc = learn_tables(pages, ortho)
-    meta = (f"{len(pages)} pages of {len(chosen)} official training documents, simulate(text, 'clean', seed), "
-            f"tesseract -l eng; {sum(wordc.values())} aligned syllables")
+    meta = (f"{len(pages)} pages (passes {' '.join(args.passes)} of the {len(train_docs)} official training documents), "
+            f"simulate(text, 'clean', seed), tesseract -l eng; {sum(wordc.values())} aligned syllables")
     write_tables(chars, wordc, Path(args.out), meta)
     log(f"wrote {args.out}/{CHARS_FILE} and {WORDS_FILE}: {meta}")
     return 0
