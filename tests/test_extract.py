@@ -69,6 +69,9 @@ def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
     ("trong thời hạn 10 ngày", "by", None, "2024-03-30", "day"),  # counted from the document date
     ("trong năm nay", "within", "2024-01-01", "2024-12-31", "year"),
     ("ngay trong tuần này", "within", "2024-03-18", "2024-03-24", "week"),  # the document's week, Monday to Sunday
+    ("hoàn thành trong tuần tới", "within", "2024-03-25", "2024-03-31", "week"),  # the week after it
+    ("báo cáo trong tháng sau", "within", "2024-04-01", "2024-04-30", "month"),
+    ("trong quý tới", "within", "2024-04-01", "2024-06-30", "quarter"),
     ("trong tháng này", "within", "2024-03-01", "2024-03-31", "month"),
     ("trong 06 tháng đầu năm 2025", "within", "2025-01-01", "2025-06-30", "half"),
     ("xong trước ngày 31.12.2024", "by", None, "2024-12-31", "day"),

@@ -33,6 +33,7 @@ _ATOMS = {
     "years": rf"(?:năm\s+)?{_YEAR}\s*[-–]\s*{_YEAR}",
     "year": rf"năm\s+{_YEAR}",
     "this": r"(tuần|tháng|quý|năm)\s+n(?:ày|ay)",
+    "next": r"(tuần|tháng|quý)\s+(?:tới|sau)(?!\s+nữa)",  # not "năm sau": "các năm sau" are the years after
     "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
 }
 _BARE_YEAR_RE = re.compile(r"\s*((?:19|20)\d\d)\s*")
@@ -151,6 +152,19 @@ class TemporalNormaliser:
                     first = 3 * ((doc_date.month - 1) // 3) + 1
                     return _Atom(m.start(), m.end(), date(anchor, first, 1), _month_end(anchor, first + 2), "quarter")
                 return _Atom(m.start(), m.end(), date(anchor, 1, 1), date(anchor, 12, 31), "year")
+            if kind == "next":  # "trong tuần tới", "trong tháng sau": the week, month or quarter after the document's
+                if doc_date is None:
+                    return None
+                unit = caps[0].lower()
+                if unit == "tuần":
+                    monday = doc_date - timedelta(days=doc_date.weekday()) + timedelta(days=7)
+                    return _Atom(m.start(), m.end(), monday, monday + timedelta(days=6), "week")
+                step = 1 if unit == "tháng" else 3
+                first = doc_date.month if unit == "tháng" else 3 * ((doc_date.month - 1) // 3) + 1
+                y, m0 = divmod(first - 1 + step, 12)  # the next period's first month, 0-based
+                y_end, m_end = divmod(m0 + step - 1, 12)
+                return _Atom(m.start(), m.end(), date(doc_date.year + y, m0 + 1, 1),
+                             _month_end(doc_date.year + y + y_end, m_end + 1), "month" if unit == "tháng" else "quarter")
             if kind == "relative":
                 n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
                 days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
