@@ -26,13 +26,13 @@ _PLUS_RE = re.compile(r"^\s*(\+)\s*")
 _DOC_NUMBER_RE = re.compile(r"(?:Số|S[ố6o8]|So)\s*[:.]?\s*(\d{1,5}\s*[-/]\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\w&Đđ./\-]*)")
 _CODE = r"\d{1,5}\s*[-/]\s*(?:\d{4}/)?(?:KL|TB|CĐ|CD|KH|CT|NQ|QĐ|QD|BC|CV|HD|TTr)[\w&Đđ./\-]*"
 _CODE_RE = re.compile(rf"(?<![\w/])({_CODE})")
+# the date of the date line; web copies glue "tháng12" and break the line after "ngày"
+_ISSUE_DATE = r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
 _DATE_LINE_RE = re.compile(
     r"(?P<place>(?<![\w/.\-])(?:Thành[ \t]+phố[ \t]+|TP\.[ \t]*)?(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+[ \t]+){0,4}?"
-    r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*ngày\s*(?P<d>\d{1,2})\s*"
-    r"tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})")  # web copies glue "tháng12" and break after "ngày"
+    rf"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\dA-ZĐ]+)[ \t]*,\s*{_ISSUE_DATE}")
 # a date line whose place was lost or left out: "ngày 27 tháng 5 năm 2025" on its own
-_BARE_DATE_LINE_RE = re.compile(r"^[\s,.…]*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})\s*$",
-                                re.MULTILINE | re.IGNORECASE)
+_BARE_DATE_LINE_RE = re.compile(rf"^[\s,.…]*{_ISSUE_DATE}\s*$", re.MULTILINE | re.IGNORECASE)
 _NUMERIC_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\s+năm\s+)\s*(\d{4})",
                               re.IGNORECASE)
 # a title naming the document itself: "Kết luận số 155-KL/TW ngày 27/5/2025 của …"
@@ -224,11 +224,10 @@ class StructureParser:
         if m:
             number = re.sub(r"\s+", "", m.group(1)).rstrip(".")
             meta["doc_number"] = self.code_part_re.sub(lambda c: self.code_marks[c.group()], number)
-        m = _DATE_LINE_RE.search(head)
+        m = _DATE_LINE_RE.search(head) or _BARE_DATE_LINE_RE.search(head)
         if m:
-            meta["place"] = self._place(m.group("place"))
-            meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
-        elif m := _BARE_DATE_LINE_RE.search(head):
+            if m.re is _DATE_LINE_RE:
+                meta["place"] = self._place(m.group("place"))
             meta["issue_date"] = _iso(int(m.group("d")), int(m.group("m")), int(m.group("y")))
         issuer_lines = []
         # line by line, the motto taken out first (it may run over two lines): legacy OCR puts the header's

@@ -54,6 +54,21 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+_PERIODS = {"tháng": (1, "month"), "quý": (3, "quarter"), "năm": (12, "year")}  # months in each, granularity
+
+
+def _calendar_period(day: date, unit: str, offset: int) -> tuple[date, date, str]:
+    """The week (Monday to Sunday), month, quarter or year holding ``day``, or ``offset`` such periods after it."""
+    if unit == "tuần":
+        monday = day - timedelta(days=day.weekday()) + timedelta(weeks=offset)
+        return monday, monday + timedelta(days=6), "week"
+    months, granularity = _PERIODS[unit]
+    start = ((day.month - 1) // months + offset) * months  # the period's first month, counted from day's January
+    end = start + months - 1
+    return (date(day.year + start // 12, start % 12 + 1, 1), _month_end(day.year + end // 12, end % 12 + 1),
+            granularity)
+
+
 # where a clause opens (after a list marker, or "; " ". ") and what may follow a period that opens it: a comma or a
 # lower-case word that is no copula ("Năm 2025 là năm …" states, it does not set a time)
 _CLAUSE_OPENING = re.compile(r"(?:^|[;.]\s+|^\s*(?:[-+•]|[0-9IVXa-zđ]{1,4}[.)])\s*)$")
@@ -138,33 +153,11 @@ class TemporalNormaliser:
                 if not 1900 < year < 2200:
                     return None
                 return _Atom(m.start(), m.end(), date(year, 1, 1), date(year, 12, 31), "year")
-            if kind == "this":  # "trong năm nay", "trong tuần này": the document's year, week, month, quarter
+            if kind in ("this", "next"):  # "trong năm nay", "trong tuần tới": a period of the document's date or after
                 if doc_date is None:
                     return None
-                unit = caps[0].lower()
-                if unit == "tuần":
-                    monday = doc_date - timedelta(days=doc_date.weekday())
-                    return _Atom(m.start(), m.end(), monday, monday + timedelta(days=6), "week")
-                if unit == "tháng":
-                    return _Atom(m.start(), m.end(), doc_date.replace(day=1),
-                                 _month_end(doc_date.year, doc_date.month), "month")
-                if unit == "quý":
-                    first = 3 * ((doc_date.month - 1) // 3) + 1
-                    return _Atom(m.start(), m.end(), date(anchor, first, 1), _month_end(anchor, first + 2), "quarter")
-                return _Atom(m.start(), m.end(), date(anchor, 1, 1), date(anchor, 12, 31), "year")
-            if kind == "next":  # "trong tuần tới", "trong tháng sau": the week, month or quarter after the document's
-                if doc_date is None:
-                    return None
-                unit = caps[0].lower()
-                if unit == "tuần":
-                    monday = doc_date - timedelta(days=doc_date.weekday()) + timedelta(days=7)
-                    return _Atom(m.start(), m.end(), monday, monday + timedelta(days=6), "week")
-                step = 1 if unit == "tháng" else 3
-                first = doc_date.month if unit == "tháng" else 3 * ((doc_date.month - 1) // 3) + 1
-                y, m0 = divmod(first - 1 + step, 12)  # the next period's first month, 0-based
-                y_end, m_end = divmod(m0 + step - 1, 12)
-                return _Atom(m.start(), m.end(), date(doc_date.year + y, m0 + 1, 1),
-                             _month_end(doc_date.year + y + y_end, m_end + 1), "month" if unit == "tháng" else "quarter")
+                first, last, granularity = _calendar_period(doc_date, caps[0].lower(), 1 if kind == "next" else 0)
+                return _Atom(m.start(), m.end(), first, last, granularity)
             if kind == "relative":
                 n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
                 days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
