@@ -758,3 +758,30 @@ def test_items_that_state_a_goal_funds_or_a_passive_fact_are_no_tasks(extractor)
                      "6. Các thành viên Ban Chỉ đạo theo lĩnh vực được phân công chỉ đạo, đôn đốc các địa phương.\n")
     # "được phân công", like "được giao", is the formula of a remit, not a passive statement
     assert [path for path, _ in _task_leads(extractor, doc)] == ["4", "5", "6"]
+
+
+def test_items_naming_bodies_the_dev_documents_never_name_are_tasks(extractor):
+    # the classifier reads agency names as their role ("xxlead"), so a list of bodies it never saw still reads as
+    # the subject of an order
+    doc = _cong_dien(98,
+                     "Về việc ứng phó với mưa lũ\n"
+                     "1. Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam tăng cường thông tin.\n"
+                     "2. Ủy ban nhân dân các tỉnh, thành phố: Huế, Đà Nẵng, Quảng Ngãi, Gia Lai, Đắk Lắk, Khánh Hòa "
+                     "chỉ đạo các lực lượng ứng phó với lũ.\n"
+                     "3. Các Tổ công tác của Thủ tướng Chính phủ tăng cường kiểm tra, đôn đốc các bộ, ngành.\n")
+    assert _task_leads(extractor, doc) == [
+        ("1", ["Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam", "Thông tấn xã Việt Nam"]),
+        ("2", ["Ủy ban nhân dân thành phố Huế", "Ủy ban nhân dân thành phố Đà Nẵng", "Ủy ban nhân dân tỉnh Quảng Ngãi",
+               "Ủy ban nhân dân tỉnh Gia Lai", "Ủy ban nhân dân tỉnh Đắk Lắk", "Ủy ban nhân dân tỉnh Khánh Hòa"]),
+        ("3", ["Tổ công tác của Thủ tướng Chính phủ"])]
+
+
+def test_the_date_line_names_the_province_when_the_header_is_broken(extractor):
+    # legacy OCR reads the two header columns side by side: "TỈNH" and its name end up on different lines
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nQUẢNG NGÃI Độc lập - Tự do - Hạnh phúc\n"
+               "Số: 486/TB-UBND\nQuảng Ngãi, ngày 12 tháng 12 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về giải phóng mặt bằng\n"
+               "1. Công an tỉnh chủ trì, phối hợp với UBND xã Bình Sơn xây dựng phương án bảo đảm an ninh, trật tự.\n"
+               "2. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện các nội dung trên.\n")
+    assert _task_leads(extractor, doc) == [("1", ["Công an tỉnh Quảng Ngãi"]),
+                                           ("2", ["Văn phòng Ủy ban nhân dân tỉnh Quảng Ngãi"])]

@@ -286,6 +286,16 @@ def test_garbled_digits_read_as_letters_but_numbers_kept(model):
     assert "Ngày 16 tháng 6 năm 2025" in r.text and "đạt 6 tiêu chí và 16 chỉ tiêu" in r.text
 
 
+def test_garbled_hook_written_after_the_word_is_dropped(model):
+    # the English model writes the hook of "sử", "dữ", "xử", "cơ" as "?" or "’" after the word; read as punctuation
+    # it cut the sentence, and "sử dụng" came out "sử đúng". A question mark before a capital stays.
+    r = restore_text("Dua vao khai thac st? dung cac Co so di? liéu quéc gia; xt? ly kién nghi; ban hanh co’ ché "
+                     "sv’ dung dat. Vi sao? Vi chua c6 huéng dan.", model, mode="garbled")
+    assert r.text == ("Đưa vào khai thác sử dụng các Cơ sở dữ liệu quốc gia; xử lý kiến nghị; ban hành cơ chế "
+                      "sử dụng đất. Vì sao? Vì chưa có hướng dẫn.")
+    assert ("?", "") in [(c.original, c.replacement) for c in r.changes]
+
+
 def test_garbled_capital_misreading_is_not_an_abbreviation(model):
     # "Sở" comes out as "SG": in running text that is a misread syllable; UBND stays as written
     r = restore_text("Lanh dao SG Tai chinh chu tri, phdi hgp véi SG Xay dung va UBND huyén trién khai.",

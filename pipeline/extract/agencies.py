@@ -111,6 +111,7 @@ class AgencyRules:
         self.compound_last_syllable_re = re.compile(
             rf"\s+(?!{words_pattern(a['function_words'] + a['name_stop_words'])}(?!\w))[{LOWER}]+(?!\w)")
         self.central_cities = a["central_cities"]
+        self.provinces = set(lexicon.structure["provinces"]) - set(self.central_cities)
         units = words_pattern(a["place_actor_units"])
         place = rf"{_NOT_HEAD}{_NAME}"
         # "Các tỉnh Nghệ An, Quảng Ngãi", "Thành phố Hà Nội", "tỉnh Lâm Đồng"
@@ -388,12 +389,16 @@ class AgencyRules:
         tail = [w.lower() if w.lower() in units or w.lower() in ("các", "và") else w[0] + w[1:].lower() for w in rest]
         return " ".join([head] + tail) if head else _title_case(name)
 
-    def places(self, text: str) -> dict[str, str]:
-        """The province / district a document is about, where it names exactly one (or mostly one)."""
+    def places(self, text: str, date_place: str | None = None) -> dict[str, str]:
+        """The province / district a document is about, where it names exactly one (or mostly one). ``date_place``:
+        the place of the date line, which names the province of a provincial body ("Quảng Ngãi, ngày …") even where
+        OCR broke the header's "TỈNH" from its name."""
         found: dict[str, str] = {}
         header = self.motto_re.sub("\n", text[:600])
         for unit in self.admin_units:
             names: dict[str, int] = {}
+            if unit == "tỉnh" and date_place in self.provinces:
+                names[date_place] = 2
             for m in re.finditer(rf"(?<!\w){unit}\s+({_NAME})", text):
                 n = re.split(r"\s+(?:và|về|tại|năm|ngày)\b", m.group(1))[0]
                 if len(n.split()) >= 3 and n.split()[0] in self.surnames \

@@ -248,6 +248,8 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
         cand_text.append(None)
         for ti in range(a, b):
             t = tokens[ti]
+            if t.kind == "mark":
+                continue  # no punctuation of the sentence: the language model reads "sử dụng", not "sử ? dụng"
             c, ch, ct = _candidates(t, line_modes[t.line], model, conf_of_token[ti], ti in (a, b - 1))
             if len(c) > 1:
                 any_open = True
@@ -285,7 +287,7 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
                 choice[lo:hi] = d.choice
                 confidence[lo:hi] = d.confidence
 
-    changes: list[Change] = []
+    changes: list[Change] = [Change(t.start, t.end, t.text, "", 1.0) for t in tokens if t.kind == "mark"]
     # lines of running text among the garbled ones, worked out once per line (see the case rule below)
     running = [mode == "garbled" and _mostly_lower(line) for line, mode in zip(lines, line_modes)]
     for p, ti in enumerate(tok_at):

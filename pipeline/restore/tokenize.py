@@ -44,6 +44,10 @@ _MISREAD_ROMAN = re.compile(r"^[IVXlv1|]{1,5}$")
 _ROMAN_MISREADINGS = str.maketrans("lv1|", "IVII")
 _G_LEAD = "\"'“”‘’([{«"
 _G_TRAIL = "\"'“”‘’)]}».,;:!?…/"  # "/" for the closing "./." ("thực hién./.")
+# the English model often writes the hook of ư/ơ ("sử", "dữ", "cơ") as a mark after the word: "st? dung", "sv’ dung",
+# "di? liéu". Before a small letter such a mark is no punctuation of running text: a token of kind "mark", left out
+# of the language model's context and dropped from the output.
+_HOOK_MARKS = "?’'"
 _G_WORD = re.compile(r"^[\w€¢&@©§$|][\w€¢&@©§$|?’']*$")
 _LEAD = re.compile(r"^[^\w]+")
 _TRAIL = re.compile(r"[^\w]+$")
@@ -56,7 +60,7 @@ class Token:
     text: str
     kind: str  # "syl" | "word" | "num" | "code" | "punct" | "garb" (garbled-OCR word) | "misread" (a capital
     # letter run in running text that may be an abbreviation or a misread syllable, "SG" for "Sở") | "roman" (a
-    # heading's misread Roman numeral, "Ill" for "III")
+    # heading's misread Roman numeral, "Ill" for "III") | "mark" (a hook written after a garbled word, "st?")
     lm: str  # language-model token (class token unless kind == "syl")
     syl: Syllable | None = None  # parse of the lower-cased token (None for a bare skeleton)
     marked: bool = False  # token carries Vietnamese diacritics
@@ -171,7 +175,8 @@ class Tokenizer:
         for "Sở") rather than a known abbreviation (``misreadings``: lower case)."""
         out: list[Token] = []
         has_lower = any(c.islower() for c in line)
-        for ci, m in enumerate(_CHUNK.finditer(line)):
+        chunks = list(_CHUNK.finditer(line))
+        for ci, m in enumerate(chunks):
             chunk = m.group()
             s0 = base + m.start()
             if ci == 0 and (self._misread_marker(chunk, line[m.end():], s0, li, out)
@@ -191,7 +196,12 @@ class Tokenizer:
             else:
                 self._core(core, s0 + a, li, has_lower, out)
             if b < len(chunk):
-                self._punct(chunk[b:], s0 + b, li, out)
+                after = chunk[b:]
+                if after[0] in _HOOK_MARKS and core.isalpha() and ci + 1 < len(chunks) \
+                        and chunks[ci + 1].group()[:1].islower():
+                    out.append(Token(s0 + b, s0 + b + 1, after[0], "mark", OTH, None, False, li))
+                    after, b = after[1:], b + 1
+                self._punct(after, s0 + b, li, out)
         return out
 
     def _misread_marker(self, chunk: str, rest: str, s0: int, li: int, out: list[Token]) -> bool:
