@@ -666,6 +666,25 @@ def test_appendix_table_with_a_line_per_cell_gives_lead_partners_and_deadline(ex
     ]
 
 
+def test_appendix_rows_as_ocr_wraps_them(extractor):
+    """On a scan the lines wrap: a task cell over two lines is still the row's task when the cells after it are short
+    and the last is a deadline; the assigning document's reference may start on the line before the row's end."""
+    plan = CELL_TABLE_PLAN.replace("II. PHÁT TRIỂN NHÂN LỰC\n", "3\nXây dựng cơ sở dữ liệu dùng chung về đổi mới công nghệ"
+                                   " của tỉnh,\nkết nối với hệ thống thông tin của các sở, ngành.\nSở Khoa học và Công"
+                                   " nghệ\nCác sở, ngành liên quan\nQuý II/2026\nII. PHÁT TRIỂN NHÂN LỰC\n")
+    doc = _doc(plan)
+    extractor.extract(doc)
+    assert [(t.text, t.lead_agencies, [d.end for d in t.deadlines]) for t in doc.tasks if t.item_path == "PL.I.3"] == [
+        ("Xây dựng cơ sở dữ liệu dùng chung về đổi mới công nghệ của tỉnh,\nkết nối với hệ thống thông tin của các sở, "
+         "ngành.", ["Sở Khoa học và Công nghệ"], ["2026-06-30"])]
+    notice = APPENDIX_NOTICE.replace("hướng dẫn các địa phương kết nối Nghị quyết số 88/NQ-CP Bộ Công an 31/10/2025",
+                                     "hướng dẫn các địa phương kết nối Nghị quyết số\n88/NQ-CP Bộ Công an 31/10/2025")
+    doc = _doc(notice)
+    extractor.extract(doc)
+    assert [(t.text, t.lead_agencies) for t in doc.tasks if t.item_path == "PLI.1.2"] == [
+        ("Ban hành quy chế chia sẻ dữ liệu giữa các cơ quan;\nhướng dẫn các địa phương kết nối", ["Bộ Công an"])]
+
+
 def test_appendix_tables_whose_cells_cannot_be_told_apart_are_left_alone(extractor):
     """Flattened, a row of "Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn" runs the lead and the cooperating
     agencies together, and a table that opens with the agency puts it before the task: neither is cut into rows."""

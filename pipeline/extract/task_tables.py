@@ -35,6 +35,9 @@ _GROUP_RE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+\S")
 # a row's number, or a group's Roman numeral, on a line of its own
 _ROW_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s*\.?\s*$")
 _GROUP_NUMBER_RE = re.compile(r"^\s*([IVX]{1,5})(?:\s*[.)]\s*(?P<title>\S.*)|\s*\.?\s*)$")
+# a deadline cell on a line of its own: "31/05/2025", "Tháng 9/2025", "Quý I/2026", "Năm 2026", "2026", "Thường xuyên"
+_DEADLINE_CELL_RE = re.compile(r"(?i)^\s*(?:\d{1,2}/\d{1,2}/\d{4}|(?:tháng|quý)\s+[\dIVX]{1,4}/\d{4}|(?:năm\s+)?\d{4}"
+                               r"|thường\s+xuyên|hằng\s+năm|hàng\s+năm)\s*\.?\s*$")
 CELL_LABEL_MAX = 60  # a column label on a line of its own is short and holds no digit
 # which column a label names, tried in this order: "Văn bản giao nhiệm vụ" is the document's, not the task's
 _COLUMN_ORDER = ("results", "document", "cooperate", "lead", "deadline", "task")
@@ -109,9 +112,11 @@ class TaskTableParser:
         closing_text = text[a:b]
         split = None  # where the agency cell starts on the closing line
         if has_document:
-            refs = list(self.reference_re.finditer(closing_text))
+            # the reference may start on the line before ("… chuyển đổi số Nghị quyết số" / "71/NQ-CP Các bộ, ngành …")
+            window = lines[-1][0] if lines else a
+            refs = [m for m in self.reference_re.finditer(text, window, b) if m.end() > a]
             if refs:
-                task_end, split = a + refs[-1].start(), a + refs[-1].end()
+                task_end, split = refs[-1].start(), refs[-1].end()
         if split is None:
             # no reference to cut at: the agency follows the task's last sentence, or has the closing line to itself
             stop = max(closing_text.rfind(". "), closing_text.rfind("; "))
@@ -121,7 +126,8 @@ class TaskTableParser:
                 task_end, split = a, a
             else:  # the end of the task and its agency run together: the text's own subject has to do
                 task_end, split = b, b
-        task_lines = lines + ([(a, task_end)] if text[a:task_end].strip() else [])
+        task_lines = [(s, min(e, task_end)) for s, e in lines if s < task_end] + \
+            ([(a, task_end)] if text[a:task_end].strip() else [])
         if not task_lines:
             return None
         path = ".".join(p for p in (f"PL{appendix}", group, str(row)) if p)
@@ -171,8 +177,8 @@ class TaskTableParser:
                 first = i
                 while i < len(lines) and not any(r.match(texts[i]) for r in ends_row):
                     i += 1
-                cells = lines[first:i]
-                if len(cells) != len(columns):
+                cells = self._cells(text, lines[first:i], columns)
+                if cells is None:
                     continue  # an empty or wrapped cell: which line is which column cannot be told
                 path = ".".join(p for p in (f"PL{appendix}", group, m.group(1)) if p)
                 task = cells[columns.index("task")]
@@ -180,6 +186,20 @@ class TaskTableParser:
                           if kind in ("lead", "cooperate", "deadline")]
                 out.append(TableRow([_unit(text, *task, path, section)], fields))
         return out
+
+    @staticmethod
+    def _cells(text: str, lines: list[tuple[int, int]], columns: list[str]) -> list[tuple[int, int]] | None:
+        """A row's lines as its cells, one per column; where there are more lines than columns, the task cell wrapped
+        (its text is the long one) when the cells after it are short and the row ends with a deadline cell."""
+        extra = len(lines) - len(columns)
+        if extra == 0:
+            return lines
+        t = columns.index("task")
+        after = lines[t + 1 + extra:]
+        if extra < 0 or t != 0 or columns[-1] != "deadline" or not _DEADLINE_CELL_RE.match(text[slice(*lines[-1])]) \
+                or any(b - a > CELL_LABEL_MAX + 20 for a, b in after):
+            return None
+        return [(lines[0][0], lines[extra][1])] + after
 
     def _column_of(self, line: str) -> str | None:
         """The column a header line names ("other" for a label of none of ours), None for no label."""
