@@ -804,3 +804,18 @@ def test_the_date_line_names_the_province_when_the_header_is_broken(extractor):
                "2. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện các nội dung trên.\n")
     assert _task_leads(extractor, doc) == [("1", ["Công an tỉnh Quảng Ngãi"]),
                                            ("2", ["Văn phòng Ủy ban nhân dân tỉnh Quảng Ngãi"])]
+
+
+def test_a_head_that_addresses_bodies_gives_its_items_their_lead(extractor):
+    # "Đối với …", "Nhiệm vụ của …", "Về <topic>, …:" name whom the bullets under them address; a head that only
+    # reports ("Về kết quả thực hiện của …") or speaks ("Ý kiến kết luận của …") names no lead
+    bullets = "- Khẩn trương rà soát, hoàn thiện hồ sơ các dự án.\n- Tăng cường kiểm tra, giám sát các dự án.\n"
+    heads = {"Đối với các bộ, ngành, địa phương:": ["các bộ, ngành, địa phương"],
+             "Nhiệm vụ của Bộ Tài chính, Bộ Xây dựng": ["Bộ Tài chính", "Bộ Xây dựng"],
+             "Về giải ngân vốn đầu tư công, các bộ, ngành, địa phương:": ["các bộ, ngành, địa phương"],
+             "Về kết quả thực hiện của các bộ, ngành:": [],
+             "Ý kiến kết luận của Thủ tướng Chính phủ:": []}
+    for head, leads in heads.items():
+        doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 640/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n"
+                   "Kết luận của Thủ tướng Chính phủ\nII. NHIỆM VỤ THỜI GIAN TỚI\n" f"1. {head}\n{bullets}")
+        assert [found for _, found in _task_leads(extractor, doc)] == [leads, leads], head

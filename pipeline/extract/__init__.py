@@ -99,6 +99,9 @@ class Extractor:
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
+        # "1. Đối với các bộ, ngành:", "Về giải ngân vốn, Bộ Tài chính:", agencies masked as "§"
+        self.addressed_head_re = re.compile(rf"(?i)^(?:(?:{words_pattern(s['addressed_heads'])})\s+|về\s[^,:;§]*,\s*)"
+                                            rf"(?:§\s*(?:,|và)?\s*)+:?$")
         self.assigning_head = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assigning_head_cues'])})(?!\w)")
         self.purpose_heading = re.compile(rf"(?i)^\s*(?:{MARKER})?\s*(?:{words_pattern(s['purpose_headings'])})")
         marker = rf"^\s*(?:{MARKER})?\s*"
@@ -182,6 +185,8 @@ class Extractor:
                 for ent in d.ents if ent.label_ == "AGENCY"
             ]
             agencies = self._whole_actor(unit, agencies, places)
+            if unit.children and agencies:
+                agencies = self._addressed(unit, agencies)
             if attr == "lead" and not agencies:
                 agencies = self._named_by_field(unit, places)
             deadlines = []
@@ -218,6 +223,16 @@ class Extractor:
         written = unit.text[agencies[last].start - unit.start:end]
         whole = replace(agencies[last], text=written, name=self.agencies.canonical(written, places), end=unit.start + end)
         return agencies[:last] + [whole] + agencies[last + 1:]
+
+    def _addressed(self, unit: Unit, agencies: list[Agency]) -> list[Agency]:
+        """The agencies of a head that names whom its items address ("1. Đối với các bộ, ngành, địa phương:"), as
+        leads: the items under it inherit them."""
+        masked = unit.text
+        for ag in sorted(agencies, key=lambda a: a.start, reverse=True):
+            masked = masked[:ag.start - unit.start] + "§" + masked[ag.end - unit.start:]
+        if not self.addressed_head_re.match(MARKER_RE.sub("", masked, count=1).strip()):
+            return agencies
+        return [replace(ag, role="lead") if ag.role == "other" else ag for ag in agencies]
 
     def _named_by_field(self, unit: Unit, places: dict[str, str]) -> list[Agency]:
         """A lead field whose agencies the patterns do not know ("Cơ quan chủ trì: Hiệp hội Doanh nghiệp", a table's
