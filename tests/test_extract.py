@@ -819,3 +819,14 @@ def test_a_head_that_addresses_bodies_gives_its_items_their_lead(extractor):
         doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 640/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n"
                    "Kết luận của Thủ tướng Chính phủ\nII. NHIỆM VỤ THỜI GIAN TỚI\n" f"1. {head}\n{bullets}")
         assert [found for _, found in _task_leads(extractor, doc)] == [leads, leads], head
+
+
+def test_what_a_body_has_done_is_reported_not_ordered(extractor):
+    # under the directive section, "Bộ A đã …" reports; "đã được giao" is a remit, and an order word makes it a task
+    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 641/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Thủ tướng Chính phủ\nII. NHIỆM VỤ THỜI GIAN TỚI\n"
+               "1. Bộ Xây dựng đã chủ động phối hợp với các địa phương tổ chức thi công nhiều dự án.\n"
+               "2. Các bộ, ngành, địa phương đã tích cực triển khai, đạt nhiều kết quả quan trọng.\n"
+               "3. Bộ Xây dựng đã được giao chủ trì xây dựng đề án, khẩn trương hoàn thành.\n"
+               "4. Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân.\n")
+    assert [path for path, _ in _task_leads(extractor, doc)] == ["II.3", "II.4"]

@@ -29,6 +29,8 @@ TASK_THRESHOLD = 0.5
 CLASSIFIER_WEIGHT = 0.5
 HEADING_MAX_CHARS = 120  # an item naming only agencies, this short, heads the paragraphs below it
 AGENCY_SHARE = 0.6  # ... when its agency names cover this share of its text
+# the subject's work reported as done: "… đã chủ động …", "… cũng đã …"; "đã được giao" is a remit
+_PAST_REPORT_RE = re.compile(r"(?i)(?:cũng\s+|đều\s+)?đã\s+(?!được\s+(?:giao|phân\s+công)(?!\w))")
 _REMIT_RE = re.compile(r"(?i)(?<!\w)được\s+(?:giao|phân\s+công)(?!\w)")  # "theo chức năng, nhiệm vụ được giao"
 
 
@@ -328,6 +330,9 @@ class Extractor:
             return 1.0
         if unit.kind == "plain" and first_item is not None and unit.start < first_item:
             return 0.0  # the opening, before the first item: background and preamble
+        rest = self._after_subject(unit, opening, agencies)
+        if rest is not None and _PAST_REPORT_RE.match(rest) and not self.order_re.search(masked):
+            return 0.0  # "Bộ Xây dựng đã chủ động phối hợp …": what the subject did, reported; nobody is told to act
         context = " ".join(units[i].text[:150] for i in _ancestors(unit, units))
         score = 0.5
         if self.assessment_heading.search(unit.section[:120]) and not self.directive_heading.search(unit.section[:120]):
@@ -359,17 +364,22 @@ class Extractor:
     def _subject_acts(self, unit: Unit, opening: str, agencies: list[Agency]) -> bool:
         """The item opens with the body that acts, then its verb: "Báo Hà Sơn mở chuyên mục …", "Tỉnh đoàn phát
         động …". Verbs are too many to list as cues; a named subject that no assessment word follows is one."""
+        rest = self._after_subject(unit, opening, agencies)
+        return rest is not None and bool(re.match(rf"[{LOWER}]", rest)) and not self.past_re.match(rest) \
+            and not self.statement_re.match(opening)
+
+    def _after_subject(self, unit: Unit, opening: str, agencies: list[Agency]) -> str | None:
+        """The text after the bodies that open the item as its subject ("Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh sẵn
+        sàng …"), None when it opens with none."""
         at = len(unit.text) - len(opening)
         glue = r"(?i)(?:các\s+|những\s+)?"
         subject = False
-        for ag in sorted(agencies, key=lambda a: a.start):  # "Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh sẵn sàng …"
+        for ag in sorted(agencies, key=lambda a: a.start):
             if ag.role != "lead" or not re.fullmatch(glue, unit.text[at:ag.start - unit.start]):
                 break
             subject, at = True, ag.end - unit.start
             glue = r"(?i)\s*(?:,|và)\s*(?:các\s+)?"
-        rest = unit.text[at:].lstrip(" ,")
-        return subject and bool(re.match(rf"[{LOWER}]", rest)) and not self.past_re.match(rest) \
-            and not self.statement_re.match(opening)
+        return unit.text[at:].lstrip(" ,") if subject else None
 
     # --- tables' records ---------------------------------------------------------------------
     def _tasks(self, doc_id: str, st: Structure, analysed: list[_Analysed], field_lines: dict[int, list[int]],
