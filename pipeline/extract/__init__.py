@@ -65,12 +65,18 @@ def classifier_text(analysed: _Analysed, units: list[Unit]) -> str:
     head = units[unit.parent].text[:150] if unit.parent is not None else ""
     # agency names as their role: the words of a name ("Đài Truyền hình Việt Nam") are no evidence either way, and
     # a classifier that learns them learns the dev documents' bodies instead of how an order is phrased
+    text = _masked(unit, analysed.agencies, lambda ag: f" xx{ag.role} ")
+    return flowed(f"{' '.join(hints)} ¦ {text[:400]} ¦ {head} ¦ {unit.section[:100]}")
+
+
+def _masked(unit: Unit, agencies: list[Agency], fill) -> str:
+    """The unit's text with each agency mention replaced by ``fill(agency)``."""
     text = unit.text
-    for ag in sorted(analysed.agencies, key=lambda a: a.start, reverse=True):
+    for ag in sorted(agencies, key=lambda a: a.start, reverse=True):
         a, b = ag.start - unit.start, ag.end - unit.start
         if 0 <= a < b <= len(text):
-            text = f"{text[:a]} xx{ag.role} {text[b:]}"
-    return flowed(f"{' '.join(hints)} ¦ {text[:400]} ¦ {head} ¦ {unit.section[:100]}")
+            text = text[:a] + fill(ag) + text[b:]
+    return text
 
 
 class Extractor:
@@ -229,9 +235,7 @@ class Extractor:
     def _addressed(self, unit: Unit, agencies: list[Agency]) -> list[Agency]:
         """The agencies of a head that names whom its items address ("1. Đối với các bộ, ngành, địa phương:"), as
         leads: the items under it inherit them."""
-        masked = unit.text
-        for ag in sorted(agencies, key=lambda a: a.start, reverse=True):
-            masked = masked[:ag.start - unit.start] + "§" + masked[ag.end - unit.start:]
+        masked = _masked(unit, agencies, lambda ag: "§")
         if not self.addressed_head_re.match(MARKER_RE.sub("", masked, count=1).strip()):
             return agencies
         return [replace(ag, role="lead") if ag.role == "other" else ag for ag in agencies]
@@ -300,13 +304,11 @@ class Extractor:
         if has_fields and not self.purpose_heading.match(unit.section):
             return 1.0
         # cue words inside names ("Sở Xây dựng") do not count
-        masked = unit.text
-        for ag in agencies:
-            a, b = ag.start - unit.start, ag.end - unit.start
-            masked = masked[:a] + " " * (b - a) + masked[b:]
+        masked = _masked(unit, agencies, lambda ag: " " * (ag.end - ag.start))
         opening = MARKER_RE.sub("", body, count=1).lstrip()
         opens_with_verb = bool(self.opening_verb_re.match(opening))
-        if not (opens_with_verb or self.cue_re.search(masked) or self._subject_acts(unit, opening, agencies)):
+        after_subject = self._after_subject(unit, opening, agencies)
+        if not (opens_with_verb or self.cue_re.search(masked) or self._subject_acts(after_subject, opening)):
             return 0.0
         if self.appraisal_re.match(opening) and not self.order_re.search(masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
@@ -330,8 +332,7 @@ class Extractor:
             return 1.0
         if unit.kind == "plain" and first_item is not None and unit.start < first_item:
             return 0.0  # the opening, before the first item: background and preamble
-        rest = self._after_subject(unit, opening, agencies)
-        if rest is not None and _PAST_REPORT_RE.match(rest) and not self.order_re.search(masked):
+        if after_subject is not None and _PAST_REPORT_RE.match(after_subject) and not self.order_re.search(masked):
             return 0.0  # "Bộ Xây dựng đã chủ động phối hợp …": what the subject did, reported; nobody is told to act
         context = " ".join(units[i].text[:150] for i in _ancestors(unit, units))
         score = 0.5
@@ -361,10 +362,10 @@ class Extractor:
             score -= 0.3
         return min(0.99, max(0.01, score))
 
-    def _subject_acts(self, unit: Unit, opening: str, agencies: list[Agency]) -> bool:
+    def _subject_acts(self, rest: str | None, opening: str) -> bool:
         """The item opens with the body that acts, then its verb: "Báo Hà Sơn mở chuyên mục …", "Tỉnh đoàn phát
-        động …". Verbs are too many to list as cues; a named subject that no assessment word follows is one."""
-        rest = self._after_subject(unit, opening, agencies)
+        động …" (``rest``: the text after that body). Verbs are too many to list as cues; a named subject that no
+        assessment word follows is one."""
         return rest is not None and bool(re.match(rf"[{LOWER}]", rest)) and not self.past_re.match(rest) \
             and not self.statement_re.match(opening)
 
