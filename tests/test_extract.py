@@ -830,3 +830,53 @@ def test_what_a_body_has_done_is_reported_not_ordered(extractor):
                "3. Bộ Xây dựng đã được giao chủ trì xây dựng đề án, khẩn trương hoàn thành.\n"
                "4. Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân.\n")
     assert [path for path, _ in _task_leads(extractor, doc)] == ["II.3", "II.4"]
+
+
+def test_the_issuer_praising_or_agreeing_in_its_own_name_orders_nothing(extractor):
+    # an appraisal or approval after the speaker's name, and the situation described, are no tasks; an order is,
+    # and "nhất là" (a focus) is no copula that would make an order a statement
+    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 642/TB-VPCP\nHà Nội, ngày 21 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Thủ tướng Chính phủ tại cuộc họp về bình ổn giá\nII. NHIỆM VỤ THỜI GIAN TỚI\n"
+               "1. Thủ tướng Chính phủ biểu dương các lực lượng quân đội, công an đã kịp thời hỗ trợ người dân.\n"
+               "2. Thủ tướng Chính phủ gửi lời thăm hỏi, chia buồn sâu sắc tới gia đình các nạn nhân.\n"
+               "3. Ban Chỉ đạo cơ bản đồng ý với Báo cáo tổng kết của Bộ Tài chính.\n"
+               "4. Bối cảnh tình hình thế giới tiếp tục diễn biến phức tạp, khó lường, tác động đến các bộ, ngành.\n"
+               "5. Theo dõi sát diễn biến giá cả thị trường, nhất là các mặt hàng thiết yếu.\n"
+               "6. Thủ tướng Chính phủ biểu dương Bộ Công Thương; yêu cầu Bộ Công Thương tiếp tục theo dõi thị trường.\n")
+    assert [path for path, _ in _task_leads(extractor, doc)] == ["II.5", "II.6"]
+
+
+def test_a_party_body_leads_through_the_bodies_it_leads_a_minister_does_not(extractor):
+    doc = _doc("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 99-TB/TW\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "KẾT LUẬN CỦA BAN BÍ THƯ\nBan Bí thư kết luận như sau:\n"
+               "1. Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành sửa đổi các văn bản quy phạm pháp luật.\n"
+               "2. Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương lãnh đạo Mặt trận Tổ quốc Việt Nam và các tổ "
+               "chức chính trị - xã hội tham gia giám sát.\n"
+               "3. Đảng ủy Quốc hội lãnh đạo, chỉ đạo Quốc hội, các cơ quan của Quốc hội ưu tiên xem xét dự án luật.\n"
+               "4. Ban cán sự đảng, đảng đoàn, đảng ủy trực thuộc Trung ương chỉ đạo rà soát quy chế làm việc.\n"
+               "5. Bộ trưởng Bộ Tài chính tập trung lãnh đạo, chỉ đạo các đơn vị liên quan rà soát quy trình.\n")
+    assert _task_leads(extractor, doc) == [
+        ("1", ["Đảng ủy Chính phủ", "các bộ, ngành"]),
+        ("2", ["Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương", "Mặt trận Tổ quốc Việt Nam",
+               "các tổ chức chính trị - xã hội"]),
+        ("3", ["Đảng ủy Quốc hội", "Quốc hội", "các cơ quan của Quốc hội"]),
+        ("4", ["ban cán sự đảng, đảng đoàn, đảng ủy trực thuộc Trung ương"]),
+        ("5", ["Bộ Tài chính"]),
+    ]
+
+
+def test_items_announced_by_a_sentence_ending_in_a_stop_and_lines_broken_after_a_preposition(extractor):
+    # "… thực hiện các nhiệm vụ sau đây." names who does the items below it, as a colon would; a line that ends
+    # in "với" goes on in the next one even when that opens with a name
+    doc = _doc("THỦ TƯỚNG CHÍNH PHỦ\nSố: 240/CĐ-TTg\nHà Nội, ngày 25 tháng 11 năm 2025\nCÔNG ĐIỆN\n"
+               "Về việc tăng cường quản lý giá\n"
+               "Để thực hiện tốt công tác quản lý giá, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các "
+               "tỉnh, thành phố trực thuộc Trung ương tập trung thực hiện các nhiệm vụ sau đây.\n"
+               "1. Tăng cường công tác kiểm tra việc chấp hành pháp luật về giá.\n"
+               "2. Sở Tài chính chủ trì, phối hợp với\nSở Công Thương theo dõi sát giá cả thị trường.\n")
+    extractor.extract(doc)
+    assert [(t.item_path, t.lead_agencies, t.text) for t in doc.tasks] == [
+        ("1", ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"],
+         "1. Tăng cường công tác kiểm tra việc chấp hành pháp luật về giá."),
+        ("2", ["Sở Tài chính"], "2. Sở Tài chính chủ trì, phối hợp với\nSở Công Thương theo dõi sát giá cả thị trường."),
+    ]

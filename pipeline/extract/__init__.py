@@ -32,6 +32,8 @@ AGENCY_SHARE = 0.6  # ... when its agency names cover this share of its text
 # the subject's work reported as done: "… đã chủ động …", "… cũng đã …"; "đã được giao" is a remit
 _PAST_REPORT_RE = re.compile(r"(?i)(?:cũng\s+|đều\s+)?đã\s+(?!được\s+(?:giao|phân\s+công)(?!\w))")
 _REMIT_RE = re.compile(r"(?i)(?<!\w)được\s+(?:giao|phân\s+công)(?!\w)")  # "theo chức năng, nhiệm vụ được giao"
+# a paragraph that announces the items below it: "… yêu cầu: ", "… thực hiện các nhiệm vụ sau đây."
+_LIST_INTRO_END_RE = re.compile(r"(?i)(?::|(?<!\w)sau(?:\s+đây)?\s*\.)\s*$")
 
 
 @dataclass
@@ -96,12 +98,14 @@ class Extractor:
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
         # mạng là điều kiện tiên quyết …"
+        not_copula = "".join(rf"(?<!\s{re.escape(w)}\s)" for w in s["copula_lookalikes"])  # "nhất là"
         self.statement_re = re.compile(
-            rf"(?i)^(?:[^;:.]{{2,80}}?\s(?:{words_pattern(s['statement_copulas'])})|(?:{words_pattern(s['statement_subjects'])}))"
-            rf"(?!\w)")
+            rf"(?i)^(?:[^;:.]{{2,80}}?\s{not_copula}(?:{words_pattern(s['statement_copulas'])})"
+            rf"|(?:{words_pattern(s['statement_subjects'])}))(?!\w)")
         self.passive_re = re.compile(r"(?i)^(?:(?!(?:phải|cần)\s)[^,;:.]){2,60}?\sđược(?!\w)(?!\s+(?:giao|phân\s+công)(?!\w))")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
         self.approval_re = re.compile(rf"(?i)(?:{words_pattern(s['approval_openers'])})(?!\w)")
+        self.situation_re = re.compile(rf"(?i)^[^;:.]{{0,100}}?(?<!\w)(?:{words_pattern(s['situation_predicates'])})(?!\w)")
         # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")
         self.order_re = re.compile(rf"(?i)(?<!\w)(?<!theo )(?:{words_pattern(s['order_words'])})(?!\w)(?!\s+(?:của|tại)\b)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
@@ -310,11 +314,15 @@ class Extractor:
         after_subject = self._after_subject(unit, opening, agencies)
         if not (opens_with_verb or self.cue_re.search(masked) or self._subject_acts(after_subject, opening)):
             return 0.0
-        if self.appraisal_re.match(opening) and not self.order_re.search(masked):
+        spoken = self._after_speaker(unit, opening, agencies)
+        if self.appraisal_re.match(spoken) and not self.order_re.search(masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
-        if self.approval_re.match(opening) and not self.order_re.search(masked) \
+        if self.approval_re.match(spoken) and not self.order_re.search(masked) \
                 and not any(a.role == "lead" for a in agencies):
             return 0.0  # "Đồng ý chủ trương đầu tư … theo đề xuất của tỉnh": the issuer approves, nobody is to act
+        if not opens_with_verb and not self.cue_re.match(opening) and self.situation_re.match(opening) \
+                and not self.order_re.search(masked) and not any(a.role == "lead" for a in agencies):
+            return 0.0  # "Bối cảnh thế giới tiếp tục diễn biến phức tạp …": background
         if self.difficulty_re.search(body) and not self.purpose_heading.match(unit.section):
             return 1.0  # "…, nếu có khó khăn, vướng mắc, các cơ quan kịp thời báo cáo …": an order to report
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
@@ -361,6 +369,16 @@ class Extractor:
         if statement and not self.strong_cue.search(statement.group()) and not any(a.role == "lead" for a in agencies):
             score -= 0.3
         return min(0.99, max(0.01, score))
+
+    @staticmethod
+    def _after_speaker(unit: Unit, opening: str, agencies: list[Agency]) -> str:
+        """The opening without the body that speaks in it ("Thủ tướng Chính phủ biểu dương …" → "biểu dương …"):
+        a mention that opens the item."""
+        first = min(agencies, key=lambda a: a.start, default=None)
+        at = unit.start + len(unit.text) - len(opening)
+        if first is None or unit.text[at - unit.start:first.start - unit.start].strip():
+            return opening
+        return unit.text[first.end - unit.start:].lstrip(" ,")
 
     def _subject_acts(self, rest: str | None, opening: str) -> bool:
         """The item opens with the body that acts, then its verb: "Báo Hà Sơn mở chuyên mục …", "Tỉnh đoàn phát
@@ -529,7 +547,7 @@ def _intro_leads(index: int, units: list[Unit], analysed: list[_Analysed]) -> li
             if units[j].parent != parent:
                 continue
             if units[j].kind == "plain":
-                if units[j].text.rstrip().endswith(":"):
+                if _LIST_INTRO_END_RE.search(units[j].text):
                     return [ag for ag in analysed[j].agencies if ag.role == "lead"]
                 break
             if units[j].kind != units[first].kind:

@@ -45,6 +45,7 @@ class AgencyRules:
         self.domains = a["domains"]
         self.domain_heads = a["domain_heads"]
         self.collectives = a["collectives"]
+        self.collective_noun_set = {n.lower() for n in a["collective_nouns"]}
         self.full_names = a["full_names"]
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
@@ -86,12 +87,13 @@ class AgencyRules:
         self.agent_re = re.compile(rf"\w[^\w]+(?:{words_pattern(a['agent_before'])})\s*$")  # not "Do …" opening
         # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy"), and
         # not a bare "… trực thuộc" (their own members: "Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội trực thuộc")
+        owners = words_pattern(a["collective_owners"])  # "các cơ quan của Quốc hội"
         self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
                                              rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?"
                                              rf"|\s+(?:trực\s+)?thuộc\s+(?:Bộ|Sở|Ban)(?!\w)(?!\s+[A-ZĐ])"  # "… thuộc Bộ": the issuer
-                                             rf"|\s+(?:ở\s+)?(?i:Trung\s+ương)|\s+{name})?")
+                                             rf"|\s+(?:ở\s+)?(?i:Trung\s+ương)|\s+{name}|\s+của\s+(?:{owners})(?!\w))?")
         self.code_tail_re = re.compile(r"(?:\s+chi\s+nhánh)?(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
                                        r"(?:\s+quốc\s+gia(?!\w))?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})")
@@ -132,6 +134,7 @@ class AgencyRules:
         self.report_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['report_before'])})(?!\w)", re.IGNORECASE)
         self.lead_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['lead_before'])})(?!\w)", re.IGNORECASE)
         self.directs_before = re.compile(rf"(?:^|[^\w])(?:{words_pattern(a['directs_before'])})(?!\w)", re.IGNORECASE)
+        self.party_body_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(a['party_body_words'])})(?!\w)")
         self.leads_through = re.compile(rf"^\s*(?:{words_pattern(a['leads_through'])})\s*$", re.IGNORECASE)
         self.speaker_after = re.compile(rf"^\s*(?:{words_pattern(a['speaker_after'])})(?!\w)", re.IGNORECASE)
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
@@ -202,13 +205,13 @@ class AgencyRules:
         """End of the mention once the administrative unit, proper name and number after it are taken in."""
         written = text[start:end]
         end = self._extent(text, written, end)
-        if not is_collective(written) and not written[:1].islower() and not self._is_domain(written) \
+        if not self.is_collective(written) and not written[:1].islower() and not self._is_domain(written) \
                 and (m := self.code_tail_re.match(text, end)):
             return m.end()  # "Ban Quản lý Dự án 85", "Chi cục Hải quan khu vực XIX", "… chi nhánh khu vực 14"
         return end
 
     def _extent(self, text: str, written: str, end: int) -> int:
-        if is_collective(written):
+        if self.is_collective(written):
             # "các Bộ, cơ quan liên quan", "các Sở, ban, ngành Thành phố", "các sở, ban, ngành tỉnh có liên quan",
             # "các bộ, cơ quan trung ương và địa phương": more nouns after a tail too
             more_re = self.collective_more_re
@@ -324,7 +327,7 @@ class AgencyRules:
         if any(not re.fullmatch(r"\s*(?:,|và|-|–)?\s*", text[mentions[k][1]:mentions[k + 1][0]]) for k in inside[:-1]):
             return None  # words between the names
         last_start, last_end = mentions[inside[-1]]
-        if not heading and not is_collective(text[last_start:last_end]):
+        if not heading and not self.is_collective(text[last_start:last_end]):
             return None  # "1. Bộ Chính trị đánh giá: …": only a collective's name runs on before its colon
         tail = text[last_end:end]
         if not tail.strip() or not tail.lstrip()[:1].islower() or self.actor_stop_re.search(tail) \
@@ -341,7 +344,7 @@ class AgencyRules:
         ("Chỉ đạo các ngân hàng …" names the bodies directed, not the subject)."""
         cue = self.assign_cue_re.match(text, body_start)
         start = cue.end() if cue else body_start
-        if not mentions or text[start:mentions[0][0]].strip() or not is_collective(text[mentions[0][0]:mentions[0][1]]):
+        if not mentions or text[start:mentions[0][0]].strip() or not self.is_collective(text[mentions[0][0]:mentions[0][1]]):
             return None
         if self.related_end_re.search(text, 0, mentions[0][1]):
             return None  # "Các cơ quan, đơn vị liên quan tổng hợp …": "liên quan" closes the qualifier
@@ -358,7 +361,7 @@ class AgencyRules:
         if name.isupper():
             name = self._recase(name)
         name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
-        collective = name.lower().startswith("các ") or name.lower().startswith("mỗi ")
+        collective = self.is_collective(name) or name.lower().startswith("mỗi ")
         if collective:
             name = name[0].lower() + name[1:]
         else:
@@ -436,9 +439,8 @@ class AgencyRules:
             return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị", "các dự án do Bộ A chủ trì"
         if self.speaker_after.match(after):
             return "other"  # the issuer speaking: "Bộ Chính trị yêu cầu …", "Thường trực Tỉnh ủy ghi nhận"
-        if others and not is_collective(text[start:end]) \
-                and self.leads_through.match(text[max(e for _, e in others):start]):
-            return "lead"  # "Đảng đoàn HĐND tỉnh lãnh đạo HĐND tỉnh xem xét …": the body led acts too
+        if self.led_through(text, start, end, others):
+            return "lead"  # the body led acts too
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
                             ("lead", self.lead_before)):
@@ -466,6 +468,29 @@ class AgencyRules:
             return "lead"
         return "other"
 
+    def is_collective(self, written: str) -> bool:
+        """A collective, also a list of kinds without "các": "Ban cán sự đảng, đảng đoàn, đảng ủy trực thuộc Trung
+        ương"."""
+        first, comma, rest = written.partition(",")
+        return is_collective(written) or bool(comma) and first.strip().lower() in self.collective_noun_set \
+            and rest.strip()[:1].islower()
+
+    def led_through(self, text: str, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        """The mention at start:end is a body that one named earlier "lãnh đạo": "Đảng đoàn HĐND tỉnh lãnh đạo HĐND
+        tỉnh …". A Party body leads through a collective or a list too ("Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ,
+        ngành …", "… lãnh đạo Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội"); anyone else only through
+        one named body (a minister "lãnh đạo, chỉ đạo các đơn vị liên quan" acts alone). A named body counts whoever
+        leads it, because OCR garble often hides the Party word ("Đảng ủy" read "Đảng tự")."""
+        needs_party = self.is_collective(text[start:end])
+        for s, e in sorted(others, key=lambda se: se[1], reverse=True):
+            gap = text[e:start]
+            if self.leads_through.match(gap):
+                return not needs_party or bool(self.party_body_re.search(text[s:e]))
+            if not _LIST_GLUE_RE.fullmatch(gap):
+                return False
+            needs_party, start = True, s
+        return False
+
     def directs_cue(self, text: str, clause_start: int, start: int) -> int | None:
         """Where the last "chỉ đạo" of the clause before ``start`` begins, if there is one. (Searched in the clause
         sliced out: with a start position, the pattern's "^" would not match at the clause's first word.)"""
@@ -475,6 +500,9 @@ class AgencyRules:
     def is_bare_head(self, written: str) -> bool:
         """ "Báo" of "Báo cáo", "Thường trực" of "cơ quan Thường trực": a head without its name."""
         return " ".join(written.split()).lower() in self.bare_heads
+
+
+_LIST_GLUE_RE = re.compile(r"\s*(?:,|;|,?\s+và)\s*")
 
 
 def is_collective(written: str) -> bool:

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .agencies import AgencyRules, clause_start, is_collective
+from .agencies import AgencyRules, clause_start
 from .lexicon import Lexicon, load_lexicon
 from .metrics import MetricFinder
 from .temporal import TemporalNormaliser
@@ -99,7 +99,7 @@ def make_agency_component(nlp: Language, name: str):
         for i, ent in enumerate(ents):
             # a name's tail stops where the next name begins ("Ban Thường vụ" | "Huyện ủy Sơn Dương"); a collective's
             # list goes on over the names it lists ("các tỉnh ủy, thành ủy, các ban đảng, …")
-            limit = ents[i + 1].start_char if i + 1 < len(ents) and not is_collective(ent.text) else len(text)
+            limit = ents[i + 1].start_char if i + 1 < len(ents) and not rules.is_collective(ent.text) else len(text)
             end = min(rules.extend(text, ent.start_char, ent.end_char), max(limit, ent.end_char))
             span = doc.char_span(ent.start_char, end, label="AGENCY", alignment_mode="expand") or ent
             extra = rules.split_lists(text, span.start_char, span.end_char)

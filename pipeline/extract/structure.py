@@ -138,6 +138,7 @@ class StructureParser:
         self.signature_re = re.compile(r"^\s*(?:" + "|".join(re.escape(p.strip()) for p in s["signature_prefixes"])
                                        + r")\s*(?=[^\W\d_])(?!\w*[a-zđ])")  # "TM. ỦY BAN …", not "TM. các …"
         self.directive_head_re = re.compile(words_pattern(s["directive_headings"]), re.IGNORECASE)
+        self.dangling_end_re = re.compile(rf"(?<!\w)(?:{words_pattern(s['dangling_words'])})$")
 
     def parse(self, text: str, paras: list[Paragraph]) -> Structure:
         texts = [text[p.start:p.end] for p in paras]
@@ -152,7 +153,7 @@ class StructureParser:
         self._signature(texts[body_end_idx:], meta)
         doc_date = date.fromisoformat(meta["issue_date"]) if meta.get("issue_date") else None
         self._meeting(texts[body_from:body_from + 4], meta)
-        units = self._units(text, _join_continuations(text, paras[body_from:body_end_idx]))
+        units = self._units(text, _join_continuations(text, paras[body_from:body_end_idx], self.dangling_end_re))
         body_end = paras[body_end_idx].start if body_end_idx < len(paras) else len(text)
         return Structure(meta, units, doc_date, body_end)
 
@@ -370,14 +371,15 @@ def titles_a_part(unit: Unit) -> bool:
     return unit.kind == "number" and len(body) < HEADING_MAX and not re.search(r"[.;:,!?]$", body)
 
 
-def _join_continuations(text: str, paras: list[Paragraph]) -> list[Paragraph]:
+def _join_continuations(text: str, paras: list[Paragraph], dangling_end_re: re.Pattern) -> list[Paragraph]:
     """Lines that carry on the sentence above are not paragraphs of their own.
 
     Text dumps break long paragraphs at arbitrary points: a line that opens in lower case
     ("yêu cầu nộp hồ sơ …"), or in a digit that is no marker after a line left open ("… ngày" /
     "19 tháng 6 năm 2025 …"), or any line after an open enumeration ("… tồn đọng: (i)"), continues
     the paragraph before it. So does a dash line after a long sentence left open: a heading is short, and
-    "… về trật tự xã hội" / "- Cơ quan thường trực …" is one sentence with a dash inside.
+    "… về trật tự xã hội" / "- Cơ quan thường trực …" is one sentence with a dash inside. A line that ends in a
+    word no sentence or heading ends in ("… phối hợp với" / "Bộ Công an …") goes on in the next, whatever its case.
     """
     out: list[Paragraph] = []
     for p in paras:
@@ -386,6 +388,7 @@ def _join_continuations(text: str, paras: list[Paragraph]) -> list[Paragraph]:
             prev = text[out[-1].start:out[-1].end].rstrip()
             open_end = not re.search(r"[.:;!?]$", prev)
             if (not MARKER_RE.match(t) and (t[:1].islower() or (t[:1].isdigit() and open_end)
+                                            or dangling_end_re.search(prev)
                                             or re.search(r"\((?:[ivx]+|\d{1,2})\)$", prev))) \
                     or (open_end and len(prev) >= OPEN_SENTENCE and _DASH_RE.match(t)):
                 out[-1] = Paragraph(out[-1].start, p.end, p.page)
