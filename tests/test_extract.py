@@ -880,3 +880,18 @@ def test_items_announced_by_a_sentence_ending_in_a_stop_and_lines_broken_after_a
          "1. Tăng cường công tác kiểm tra việc chấp hành pháp luật về giá."),
         ("2", ["Sở Tài chính"], "2. Sở Tài chính chủ trì, phối hợp với\nSở Công Thương theo dõi sát giá cả thị trường."),
     ]
+
+
+def test_looking_back_and_the_bullets_of_a_results_head_assess(extractor):
+    # "Qua 5 năm thực hiện …", "Tuy nhiên, … còn hạn chế" and the bullets of "Về kết quả thực hiện:" report;
+    # "Tuy nhiên, … cần …" orders
+    doc = _doc("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 98-TB/TW\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "KẾT LUẬN CỦA BỘ CHÍNH TRỊ\nBộ Chính trị kết luận như sau:\n"
+               "1. Về kết quả thực hiện:\n"
+               "- Qua 5 năm thực hiện Nghị quyết, công tác chăm sóc sức khỏe Nhân dân đạt được nhiều kết quả.\n"
+               "- Triển khai thực hiện Nghị quyết đạt nhiều kết quả quan trọng, góp phần nâng cao sức khỏe Nhân dân.\n"
+               "- Tuy nhiên, việc thực hiện Nghị quyết còn một số hạn chế: đầu tư cho y tế dự phòng còn thấp.\n"
+               "2. Nhiệm vụ thời gian tới:\n"
+               "- Tuy nhiên, các địa phương cần khẩn trương khắc phục hạn chế, yếu kém.\n"
+               "- Tiếp tục quán triệt sâu sắc các quan điểm, mục tiêu của Nghị quyết.\n")
+    assert [path for path, _ in _task_leads(extractor, doc)] == ["2.-1", "2.-2"]

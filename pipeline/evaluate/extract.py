@@ -87,6 +87,7 @@ class DocScore:
     deadline_total: int = 0
     deadline_exact: int = 0
     lead_errors: Counter = field(default_factory=Counter)  # error class -> count (see lead_error_classes)
+    task_errors: Counter = field(default_factory=Counter)  # error class -> count (see task_error_class)
     deadline_errors: Counter = field(default_factory=Counter)  # error class -> count (see deadline_error_class)
 
     def get(self, key: str) -> Counts:
@@ -169,6 +170,16 @@ def lead_error_classes(gold: list[str], pred: list[str], pairs: list[tuple[int, 
     return errors
 
 
+def task_error_class(item_path: str, confidence: float) -> str:
+    """What kind of unit a task added was (numbered item, lettered, bullet, plain paragraph), how deep, and the
+    confidence it was given, without text."""
+    last = item_path.split(".")[-1]
+    kind = "paragraph" if last.startswith("¶") else "bullet" if last[:1] in "-+" else "number" \
+        if last[:1].isdigit() else "roman" if re.fullmatch(r"[IVXL]+", last) else "other"
+    bucket = "1.0" if confidence >= 1 else f"{int(confidence * 10) / 10:.1f}+"
+    return f"{kind}, depth {item_path.count('.') + 1}, confidence {bucket}"
+
+
 def deadline_error_class(gold: dict, pred: list | None) -> str:
     """Why a gold deadline's end date was not found on its task (``pred``: the task's unmatched predicted
     deadlines, None when the task was not found), without text."""
@@ -209,6 +220,7 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
         if j not in matched.values():
             s.get("lead_agency").add(Counts(0, len(set(t.lead_agencies)), 0))
             s.lead_errors["fp: task not in gold"] += len(set(t.lead_agencies))
+            s.task_errors[task_error_class(t.item_path, t.confidence)] += 1
     # deadlines found by the extractor in matched tasks, scored on their end date
     for i, j in pairs:
         g_ends = [str(d.get("end")) for d in gold.tasks[i].get("deadlines", [])]
@@ -316,6 +328,7 @@ def summarise(golds: list[Gold], results: dict[str, tuple[Document, float]]) -> 
         total.deadline_total += s.deadline_total
         total.deadline_exact += s.deadline_exact
         total.lead_errors.update(s.lead_errors)
+        total.task_errors.update(s.task_errors)
         total.deadline_errors.update(s.deadline_errors)
         pages += max(1, len(doc.pages)) if doc.text_source != "text_file" else max(1, len(doc.text) / 2500)
         seconds += secs
@@ -324,6 +337,7 @@ def summarise(golds: list[Gold], results: dict[str, tuple[Document, float]]) -> 
                               "accuracy": round(total.deadline_exact / total.deadline_total, 4)
                               if total.deadline_total else None}
     return {"documents": len(per_doc), "fields": fields, "per_document": per_doc,
+            "task_errors": dict(sorted(total.task_errors.items())),
             "lead_agency_errors": dict(sorted(total.lead_errors.items())),
             "deadline_errors": dict(sorted(total.deadline_errors.items())),
             "extract_seconds_per_page": round(seconds / pages, 4) if pages else None}
@@ -340,6 +354,8 @@ def print_table(title: str, summary: dict) -> None:
     d = f["deadline_end"]
     if d["total"]:
         print(f"  {'deadline end exact':<20} {d['accuracy']:>6.3f}   ({d['exact']}/{d['total']} annotated deadlines)")
+    if summary["task_errors"]:
+        print("  tasks added: " + "; ".join(f"{k} {v}" for k, v in summary["task_errors"].items()))
     if summary["lead_agency_errors"]:
         print("  lead agency errors: " + "; ".join(f"{k} {v}" for k, v in summary["lead_agency_errors"].items()))
     if summary["deadline_errors"]:

@@ -105,6 +105,10 @@ class Extractor:
         self.passive_re = re.compile(r"(?i)^(?:(?!(?:phải|cần)\s)[^,;:.]){2,60}?\sđược(?!\w)(?!\s+(?:giao|phân\s+công)(?!\w))")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
         self.approval_re = re.compile(rf"(?i)(?:{words_pattern(s['approval_openers'])})(?!\w)")
+        self.retrospective_re = re.compile(
+            rf"(?i)(?:{words_pattern(s['retrospective_openers'])})(?!\w)"
+            rf"|(?:{words_pattern(s['retrospective_spans'])})\s+(?:\w+\s+)?\d+\s+"
+            rf"(?:{words_pattern(s['retrospective_span_units'])})(?!\w)")
         self.situation_re = re.compile(rf"(?i)^[^;:.]{{0,100}}?(?<!\w)(?:{words_pattern(s['situation_predicates'])})(?!\w)")
         # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")
         self.order_re = re.compile(rf"(?i)(?<!\w)(?<!theo )(?:{words_pattern(s['order_words'])})(?!\w)(?!\s+(?:của|tại)\b)")
@@ -320,9 +324,10 @@ class Extractor:
         if self.approval_re.match(spoken) and not self.order_re.search(masked) \
                 and not any(a.role == "lead" for a in agencies):
             return 0.0  # "Đồng ý chủ trương đầu tư … theo đề xuất của tỉnh": the issuer approves, nobody is to act
-        if not opens_with_verb and not self.cue_re.match(opening) and self.situation_re.match(opening) \
+        if (self.retrospective_re.match(opening) or not opens_with_verb and not self.cue_re.match(opening)
+                and self.situation_re.match(opening)) \
                 and not self.order_re.search(masked) and not any(a.role == "lead" for a in agencies):
-            return 0.0  # "Bối cảnh thế giới tiếp tục diễn biến phức tạp …": background
+            return 0.0  # "Qua 5 năm thực hiện …, … đạt được", "Bối cảnh thế giới tiếp tục diễn biến phức tạp": background
         if self.difficulty_re.search(body) and not self.purpose_heading.match(unit.section):
             return 1.0  # "…, nếu có khó khăn, vướng mắc, các cơ quan kịp thời báo cáo …": an order to report
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns
@@ -334,6 +339,11 @@ class Extractor:
             return 0.0  # a heading
         if self.assessment_heading.search(unit.section[:120]) and not self.strong_cue.search(body):
             return 0.2
+        parent = units[unit.parent] if unit.parent is not None else None
+        if parent is not None and parent.is_head and self.assessment_heading.search(parent.text[:120]) \
+                and not self.directive_heading.search(parent.text + " " + unit.section[:120]) \
+                and not self.strong_cue.search(body) and not self.order_re.search(masked):
+            return 0.2  # the bullets of "1. Về kết quả thực hiện:" assess, outside a section of tasks
         if unit.children and (len(body) < 100 or not body.rstrip().endswith((".", ";"))):
             return 0.0  # a heading ("2. Về các nền tảng số") or an item whose parts are the tasks
         if self.strong_cue.search(body):
@@ -348,7 +358,6 @@ class Extractor:
             score -= 0.3
         if self.directive_heading.search(context):
             score += 0.2
-        parent = units[unit.parent] if unit.parent is not None else None
         if parent is not None and parent.is_head and self.assigning_head.search(parent.text):
             score += 0.1
         first = body[:80]
