@@ -384,8 +384,7 @@ class Extractor:
         """The opening without the body that speaks in it ("Thủ tướng Chính phủ biểu dương …" → "biểu dương …"):
         a mention that opens the item."""
         first = min(agencies, key=lambda a: a.start, default=None)
-        at = unit.start + len(unit.text) - len(opening)
-        if first is None or unit.text[at - unit.start:first.start - unit.start].strip():
+        if first is None or unit.text[len(unit.text) - len(opening):first.start - unit.start].strip():
             return opening
         return unit.text[first.end - unit.start:].lstrip(" ,")
 

@@ -138,7 +138,7 @@ class StructureParser:
         self.signature_re = re.compile(r"^\s*(?:" + "|".join(re.escape(p.strip()) for p in s["signature_prefixes"])
                                        + r")\s*(?=[^\W\d_])(?!\w*[a-zđ])")  # "TM. ỦY BAN …", not "TM. các …"
         self.directive_head_re = re.compile(words_pattern(s["directive_headings"]), re.IGNORECASE)
-        self.dangling_end_re = re.compile(rf"(?<!\w)(?:{words_pattern(s['dangling_words'])})$")
+        self.dangling_end_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['dangling_words'])})$")
 
     def parse(self, text: str, paras: list[Paragraph]) -> Structure:
         texts = [text[p.start:p.end] for p in paras]
