@@ -45,6 +45,12 @@ def _cong_dien(number: int, body: str) -> Document:
     return _doc(f"THỦ TƯỚNG CHÍNH PHỦ\nSố: {number}/CĐ-TTg\nHà Nội, ngày 20 tháng 11 năm 2025\nCÔNG ĐIỆN\n{body}")
 
 
+def _pm_notice(number: int, body: str) -> Document:
+    """A Government Office notice of the Prime Minister's conclusions, at its section of tasks, then ``body``."""
+    return _doc(f"VĂN PHÒNG CHÍNH PHỦ\nSố: {number}/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n"
+                f"Kết luận của Thủ tướng Chính phủ\nII. NHIỆM VỤ THỜI GIAN TỚI\n{body}")
+
+
 def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
     extractor.extract(doc)
     return [(t.item_path, t.lead_agencies) for t in doc.tasks]
@@ -816,33 +822,32 @@ def test_a_head_that_addresses_bodies_gives_its_items_their_lead(extractor):
              "Về kết quả thực hiện của các bộ, ngành:": [],
              "Ý kiến kết luận của Thủ tướng Chính phủ:": []}
     for head, leads in heads.items():
-        doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 640/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n"
-                   "Kết luận của Thủ tướng Chính phủ\nII. NHIỆM VỤ THỜI GIAN TỚI\n" f"1. {head}\n{bullets}")
+        doc = _pm_notice(640, f"1. {head}\n{bullets}")
         assert [found for _, found in _task_leads(extractor, doc)] == [leads, leads], head
 
 
 def test_what_a_body_has_done_is_reported_not_ordered(extractor):
     # under the directive section, "Bộ A đã …" reports; "đã được giao" is a remit, and an order word makes it a task
-    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 641/TB-VPCP\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n"
-               "Kết luận của Thủ tướng Chính phủ\nII. NHIỆM VỤ THỜI GIAN TỚI\n"
-               "1. Bộ Xây dựng đã chủ động phối hợp với các địa phương tổ chức thi công nhiều dự án.\n"
-               "2. Các bộ, ngành, địa phương đã tích cực triển khai, đạt nhiều kết quả quan trọng.\n"
-               "3. Bộ Xây dựng đã được giao chủ trì xây dựng đề án, khẩn trương hoàn thành.\n"
-               "4. Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân.\n")
+    doc = _pm_notice(641,
+                     "1. Bộ Xây dựng đã chủ động phối hợp với các địa phương tổ chức thi công nhiều dự án.\n"
+                     "2. Các bộ, ngành, địa phương đã tích cực triển khai, đạt nhiều kết quả quan trọng.\n"
+                     "3. Bộ Xây dựng đã được giao chủ trì xây dựng đề án, khẩn trương hoàn thành.\n"
+                     "4. Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân.\n")
     assert [path for path, _ in _task_leads(extractor, doc)] == ["II.3", "II.4"]
 
 
 def test_the_issuer_praising_or_agreeing_in_its_own_name_orders_nothing(extractor):
     # an appraisal or approval after the speaker's name, and the situation described, are no tasks; an order is,
     # and "nhất là" (a focus) is no copula that would make an order a statement
-    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 642/TB-VPCP\nHà Nội, ngày 21 tháng 11 năm 2025\nTHÔNG BÁO\n"
-               "Kết luận của Thủ tướng Chính phủ tại cuộc họp về bình ổn giá\nII. NHIỆM VỤ THỜI GIAN TỚI\n"
-               "1. Thủ tướng Chính phủ biểu dương các lực lượng quân đội, công an đã kịp thời hỗ trợ người dân.\n"
-               "2. Thủ tướng Chính phủ gửi lời thăm hỏi, chia buồn sâu sắc tới gia đình các nạn nhân.\n"
-               "3. Ban Chỉ đạo cơ bản đồng ý với Báo cáo tổng kết của Bộ Tài chính.\n"
-               "4. Bối cảnh tình hình thế giới tiếp tục diễn biến phức tạp, khó lường, tác động đến các bộ, ngành.\n"
-               "5. Theo dõi sát diễn biến giá cả thị trường, nhất là các mặt hàng thiết yếu.\n"
-               "6. Thủ tướng Chính phủ biểu dương Bộ Công Thương; yêu cầu Bộ Công Thương tiếp tục theo dõi thị trường.\n")
+    doc = _pm_notice(642,
+                     "1. Thủ tướng Chính phủ biểu dương các lực lượng quân đội, công an đã kịp thời hỗ trợ người dân.\n"
+                     "2. Thủ tướng Chính phủ gửi lời thăm hỏi, chia buồn sâu sắc tới gia đình các nạn nhân.\n"
+                     "3. Ban Chỉ đạo cơ bản đồng ý với Báo cáo tổng kết của Bộ Tài chính.\n"
+                     "4. Bối cảnh tình hình thế giới tiếp tục diễn biến phức tạp, khó lường, tác động đến các bộ, "
+                     "ngành.\n"
+                     "5. Theo dõi sát diễn biến giá cả thị trường, nhất là các mặt hàng thiết yếu.\n"
+                     "6. Thủ tướng Chính phủ biểu dương Bộ Công Thương; yêu cầu Bộ Công Thương tiếp tục theo dõi thị "
+                     "trường.\n")
     assert [path for path, _ in _task_leads(extractor, doc)] == ["II.5", "II.6"]
 
 
@@ -878,7 +883,8 @@ def test_items_announced_by_a_sentence_ending_in_a_stop_and_lines_broken_after_a
     assert [(t.item_path, t.lead_agencies, t.text) for t in doc.tasks] == [
         ("1", ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"],
          "1. Tăng cường công tác kiểm tra việc chấp hành pháp luật về giá."),
-        ("2", ["Sở Tài chính"], "2. Sở Tài chính chủ trì, phối hợp với\nSở Công Thương theo dõi sát giá cả thị trường."),
+        ("2", ["Sở Tài chính"],
+         "2. Sở Tài chính chủ trì, phối hợp với\nSở Công Thương theo dõi sát giá cả thị trường."),
     ]
 
 

@@ -327,7 +327,7 @@ class Extractor:
         if (self.retrospective_re.match(opening) or not opens_with_verb and not self.cue_re.match(opening)
                 and self.situation_re.match(opening)) \
                 and not self.order_re.search(masked) and not any(a.role == "lead" for a in agencies):
-            return 0.0  # "Qua 5 năm thực hiện …, … đạt được", "Bối cảnh thế giới tiếp tục diễn biến phức tạp": background
+            return 0.0  # background: "Qua 5 năm thực hiện …", "Bối cảnh thế giới tiếp tục diễn biến phức tạp"
         if self.difficulty_re.search(body) and not self.purpose_heading.match(unit.section):
             return 1.0  # "…, nếu có khó khăn, vướng mắc, các cơ quan kịp thời báo cáo …": an order to report
         # the closing sentence ("… nghiêm túc thực hiện./."); a numbered item under "Tổ chức thực hiện" still assigns

@@ -344,7 +344,8 @@ class AgencyRules:
         ("Chỉ đạo các ngân hàng …" names the bodies directed, not the subject)."""
         cue = self.assign_cue_re.match(text, body_start)
         start = cue.end() if cue else body_start
-        if not mentions or text[start:mentions[0][0]].strip() or not self.is_collective(text[mentions[0][0]:mentions[0][1]]):
+        if not mentions or text[start:mentions[0][0]].strip() \
+                or not self.is_collective(text[mentions[0][0]:mentions[0][1]]):
             return None
         if self.related_end_re.search(text, 0, mentions[0][1]):
             return None  # "Các cơ quan, đơn vị liên quan tổng hợp …": "liên quan" closes the qualifier
@@ -469,10 +470,10 @@ class AgencyRules:
         return "other"
 
     def is_collective(self, written: str) -> bool:
-        """A collective, also a list of kinds without "các": "Ban cán sự đảng, đảng đoàn, đảng ủy trực thuộc Trung
-        ương"."""
+        """An unnamed set of bodies: "các sở, ngành", "các tỉnh ủy, thành ủy", also a list of kinds without "các":
+        "Ban cán sự đảng, đảng đoàn, đảng ủy trực thuộc Trung ương"."""
         first, comma, rest = written.partition(",")
-        return is_collective(written) or bool(comma) and first.strip().lower() in self.collective_noun_set \
+        return written.lower().startswith("các ") or bool(comma) and first.strip().lower() in self.collective_noun_set \
             and rest.strip()[:1].islower()
 
     def led_through(self, text: str, start: int, end: int, others: list[tuple[int, int]]) -> bool:
@@ -503,11 +504,6 @@ class AgencyRules:
 
 
 _LIST_GLUE_RE = re.compile(r"\s*(?:,|;|,?\s+và)\s*")
-
-
-def is_collective(written: str) -> bool:
-    """An unnamed set of bodies: "các sở, ngành", "các tỉnh ủy, thành ủy"."""
-    return written.lower().startswith("các ")
 
 
 def _pairs_syllables(name: str) -> bool:
