@@ -901,3 +901,25 @@ def test_looking_back_and_the_bullets_of_a_results_head_assess(extractor):
                "- Tuy nhiên, các địa phương cần khẩn trương khắc phục hạn chế, yếu kém.\n"
                "- Tiếp tục quán triệt sâu sắc các quan điểm, mục tiêu của Nghị quyết.\n")
     assert [path for path, _ in _task_leads(extractor, doc)] == ["2.-1", "2.-2"]
+
+
+def test_bodies_named_by_their_purpose_new_central_bodies_and_state_groups(extractor):
+    # a purpose name in sentence case runs to "quốc gia" or its unit, over "Phòng" (no name alone) and
+    # "nông thôn" (no "thôn"); "Bí thư Tỉnh ủy" beside the bodies of "các tỉnh" is each province's committee
+    doc = _cong_dien(242, "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ: Quốc phòng, Công an.\n"
+                          "Thủ tướng Chính phủ yêu cầu:\n"
+                          "1. Ban Chỉ đạo Phòng thủ dân sự quốc gia theo dõi sát tình hình, chỉ đạo ứng phó.\n"
+                          "2. Ban Chỉ huy Phòng thủ dân sự tỉnh Khánh Hòa tổ chức trực ban nghiêm túc.\n"
+                          "3. Ban Chỉ đạo xây dựng nông thôn mới tỉnh Khánh Hòa rà soát tiêu chí.\n"
+                          "4. Ban Chính sách, chiến lược Trung ương chủ trì theo dõi, giám sát việc thực hiện.\n"
+                          "5. Các tập đoàn kinh tế, tổng công ty nhà nước khẩn trương đẩy nhanh tiến độ các dự án.\n"
+                          "6. Đồng chí Bí thư Tỉnh ủy, Chủ tịch Ủy ban nhân dân các tỉnh nêu trên trực tiếp chỉ đạo "
+                          "sơ tán người dân.\n")
+    assert _task_leads(extractor, doc) == [
+        ("1", ["Ban Chỉ đạo Phòng thủ dân sự quốc gia"]),
+        ("2", ["Ban Chỉ huy Phòng thủ dân sự tỉnh Khánh Hòa"]),
+        ("3", ["Ban Chỉ đạo xây dựng nông thôn mới tỉnh Khánh Hòa"]),
+        ("4", ["Ban Chính sách, chiến lược Trung ương"]),
+        ("5", ["các tập đoàn kinh tế, tổng công ty nhà nước"]),
+        ("6", ["các tỉnh ủy", "Ủy ban nhân dân các tỉnh"]),
+    ]

@@ -145,9 +145,12 @@ def match_pairs(gold: list[str], pred: list[str], threshold: int, scorer=fuzz.ra
     return pairs
 
 
-def lead_error_classes(gold: list[str], pred: list[str], pairs: list[tuple[int, int]] | None) -> Counter:
+def lead_error_classes(gold: list[str], pred: list[str], pairs: list[tuple[int, int]] | None,
+                       task_text: str = "") -> Counter:
     """Why lead agencies of one gold task were missed or added (``pairs``: the names matched; None when the task
-    was not found): counts per class, no names, so the held-out split can be diagnosed without reading it."""
+    was not found; ``task_text``: the gold task's normalised text): counts per class, no names, so the held-out
+    split can be diagnosed without reading it. A name missed is told apart by whether the task's own text
+    names it (a recognition miss) or not (a lead to inherit from a head or preamble)."""
     errors = Counter()
     if pairs is None:
         errors["fn: task not found"] += len(gold)
@@ -159,12 +162,17 @@ def lead_error_classes(gold: list[str], pred: list[str], pairs: list[tuple[int, 
         g, p = rest_g[a], rest_p[b]
         how = "too short" if g.startswith(p) or g.endswith(p) else "too long" if p.startswith(g) or p.endswith(g) \
             else "spelt differently"
+        if how != "spelt differently":
+            longer, shorter = (g, p) if how == "too short" else (p, g)
+            how += f" ({'head' if longer.endswith(shorter) else 'tail'} of {len(longer.split()) - len(shorter.split())}"\
+                   f" words)"
         errors[f"fn+fp: name {how}"] += 1
     rest_g = [g for i, g in enumerate(rest_g) if i not in {a for a, _ in near}]
     rest_p = [p for j, p in enumerate(rest_p) if j not in {b for _, b in near}]
     kind = lambda name: "collective" if name.startswith("các ") or " các " in name else "named"
     for g in rest_g:
-        errors[f"fn: {'none predicted' if not pred else 'missed'} ({kind(g)})"] += 1
+        where = "named in the task" if fuzz.partial_ratio(g, task_text) >= NAME_MATCH else "not in the task's text"
+        errors[f"fn: {'none predicted' if not pred else 'missed'} ({kind(g)}, {where})"] += 1
     for p in rest_p:
         errors[f"fp: {'gold has none' if not gold else 'extra'} ({kind(p)})"] += 1
     return errors
@@ -206,7 +214,8 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
         name_pairs = match_pairs(g_leads, p_leads, NAME_MATCH)
         n = len(name_pairs)
         s.get("lead_agency").add(Counts(n, len(p_leads) - n, len(g_leads) - n))
-        s.lead_errors.update(lead_error_classes(g_leads, p_leads, name_pairs if i in matched else None))
+        s.lead_errors.update(lead_error_classes(g_leads, p_leads, name_pairs if i in matched else None,
+                                                gold_tasks[i]))
         preds = list(doc.tasks[matched[i]].deadlines) if i in matched else []
         for dl in g.get("deadlines", []):
             s.deadline_total += 1

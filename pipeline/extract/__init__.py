@@ -200,7 +200,7 @@ class Extractor:
                        end=unit.start + ent.end_char)
                 for ent in d.ents if ent.label_ == "AGENCY"
             ]
-            agencies = self._whole_actor(unit, agencies, places)
+            agencies = self._whole_actor(unit, self.agencies.plural_committees(agencies), places)
             if unit.children and agencies:
                 agencies = self._addressed(unit, agencies)
             if attr == "lead" and not agencies:

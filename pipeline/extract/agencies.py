@@ -11,8 +11,9 @@ a mention within its clause.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..model import Agency
 from .lexicon import LOWER, Lexicon, words_pattern
 
 ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this many characters
@@ -101,9 +102,11 @@ class AgencyRules:
         self.purpose_heads = {h.lower() for h in a["purpose_heads"]}
         stops = words_pattern(a["function_words"] + a["lead_before"] + a["lead_after"] + a["cooperate_before"]
                               + a["report_before"] + a["directs_before"])
+        # sentence case: the first word may be capitalised ("Ban Chỉ đạo Phòng thủ dân sự quốc gia")
+        purpose_word = rf"(?:{words_pattern(a['purpose_words'])})(?!\w)|(?!(?:{stops}|{admin})(?!\w))[{LOWER}]+"
         self.purpose_tail_re = re.compile(
-            rf"(?:\s+(?:(?:{words_pattern(a['purpose_words'])})(?!\w)|(?!(?:{stops}|{admin})(?!\w))[{LOWER}]+)){{1,14}}?"
-            rf"\s+(?:{admin})(?!\w)(?:\s+{name})?")
+            rf"\s+(?:{purpose_word}|{_NOT_HEAD}[A-ZĐ][{LOWER}]+)(?:\s+(?:{purpose_word})){{0,13}}?"
+            rf"\s+(?:(?:{admin})(?!\w)(?:\s+{name})?|quốc\s+gia(?!\w)|(?i:Trung\s+ương)(?!\w)|các\s+cấp(?!\w))")
         # a name in sentence case, as Decree 30 writes it, up to its unit or proper name: "Trung tâm Kiểm soát bệnh tật
         # tỉnh", "Công ty TNHH MTV Khai thác thủy lợi Hà Sơn" (without either, where it ends is a guess: "Báo Nhân dân
         # mở chuyên mục" has no name "Nhân dân mở")
@@ -224,8 +227,7 @@ class AgencyRules:
                 more_re = self.collective_more_after_tail_re
                 if not more_re.match(text, end):
                     return end
-        if " ".join(self.abbr.get(written, written).split()).lower() in self.purpose_heads \
-                and (m := self.purpose_tail_re.match(text, end)):
+        if self.is_purpose_head(written) and (m := self.purpose_tail_re.match(text, end)):
             return m.end()
         if " ".join(written.split()).lower() in self.named_heads:
             # "Trung tâm" + a domain ("Văn hóa - Thể thao và Truyền thông") or + a compound name
@@ -497,6 +499,22 @@ class AgencyRules:
         sliced out: with a start position, the pattern's "^" would not match at the clause's first word.)"""
         found = [m.start() for m in self.directs_before.finditer(text[clause_start:start])]
         return clause_start + found[-1] if found else None
+
+    def plural_committees(self, agencies: list[Agency]) -> list[Agency]:
+        """A bare "Tỉnh ủy" listed with the bodies of "các tỉnh" is each province's: "Bí thư Tỉnh ủy, Chủ tịch Ủy ban
+        nhân dân các tỉnh nêu trên" names "các tỉnh ủy" and "Ủy ban nhân dân các tỉnh"."""
+        out = []
+        for ag in agencies:
+            written = " ".join(ag.text.split())
+            unit = self.party_committees.get(written)
+            if unit and any(re.search(rf"(?i)(?<!\w)các\s+{unit}(?!\w)", other.name) for other in agencies):
+                ag = replace(ag, name=f"các {written.lower()}")
+            out.append(ag)
+        return out
+
+    def is_purpose_head(self, written: str) -> bool:
+        """ "Ban Chỉ đạo", "BCĐ": a body named by its purpose, whose name runs on in lower case."""
+        return " ".join(self.abbr.get(written, written).split()).lower() in self.purpose_heads
 
     def is_bare_head(self, written: str) -> bool:
         """ "Báo" of "Báo cáo", "Thường trực" of "cơ quan Thường trực": a head without its name."""
