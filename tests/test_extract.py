@@ -923,3 +923,10 @@ def test_bodies_named_by_their_purpose_new_central_bodies_and_state_groups(extra
         ("5", ["các tập đoàn kinh tế, tổng công ty nhà nước"]),
         ("6", ["các tỉnh ủy", "Ủy ban nhân dân các tỉnh"]),
     ]
+
+
+def test_bodies_named_in_a_heading_in_capitals_are_written_as_in_running_text(extractor):
+    doc = _cong_dien(244, "I. CÁC CƠ QUAN THUỘC CHÍNH PHỦ\n1. Khẩn trương rà soát, điều chuyển vốn sang dự án giải ngân tốt.\n"
+                          "II. ĐỐI VỚI ỦY BAN NHÂN DÂN CÁC TỈNH, THÀNH PHỐ\n1. Tập trung tháo gỡ vướng mắc về đất đai.\n")
+    assert _task_leads(extractor, doc) == [("I.1", ["các cơ quan thuộc Chính phủ"]),
+                                           ("II.1", ["Ủy ban nhân dân các tỉnh, thành phố"])]

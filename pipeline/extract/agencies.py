@@ -361,10 +361,11 @@ class AgencyRules:
         name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
         for short, full in self.full_names.items():
             name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])}|,)", full, name)
-        if name.isupper():
-            name = self._recase(name)
-        name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
         collective = self.is_collective(name) or name.lower().startswith("mỗi ")
+        if name.isupper():
+            # a collective in a heading in capitals is written lower-case like any other, its owner's name as named
+            name = self._recase_collective(name) if collective else self._recase(name)
+        name = re.sub(r"^(?:Đ/c|đồng chí)\s+", "", name, flags=re.IGNORECASE)
         if collective:
             name = name[0].lower() + name[1:]
         else:
@@ -386,13 +387,20 @@ class AgencyRules:
                 return f"{name} {places[unit]}"
         return name
 
+    def _recase_collective(self, name: str) -> str:
+        """ "CÁC CƠ QUAN THUỘC CHÍNH PHỦ" → "các cơ quan thuộc Chính phủ"."""
+        name = name.lower()
+        for known in self.fixed_names + ["Trung ương"]:
+            name = re.sub(rf"(?<!\w){re.escape(known.lower())}(?!\w)", known, name)
+        return name
+
     def _recase(self, name: str) -> str:
         """ "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG" → "Ủy ban nhân dân tỉnh Tuyên Quang"."""
         known = self.fixed_names + self.org_heads + [f"{h} {d}" for h in ("Bộ", "Sở") for d in self.domains]
         head = max((k for k in known if name.lower().startswith(k.lower())), key=len, default="")
         rest = name[len(head):].split()
         units = {w for u in self.admin_units for w in u.split()}
-        tail = [w.lower() if w.lower() in units or w.lower() in ("các", "và") else w[0] + w[1:].lower() for w in rest]
+        tail = [w.lower() if w.lower().rstrip(",;") in units | {"các", "và"} else w[0] + w[1:].lower() for w in rest]
         return " ".join([head] + tail) if head else _title_case(name)
 
     def places(self, text: str, date_place: str | None = None) -> dict[str, str]:
