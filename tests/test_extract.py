@@ -71,6 +71,8 @@ def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
     ("trước ngày 15/12", "by", None, "2024-12-15", "day"),  # no year: the document's
     ("trước ngày 10/01", "by", None, "2025-01-10", "day"),  # already past: the next year
     ("trước 17 giờ ngày 28/10/2024", "by", None, "2024-10-28", "day"),
+    ("trước Tết Nguyên đán Bính Ngọ 2026", "by", None, "2026-02-17", "day"),  # a lunar year by its name and year
+    ("trước Tết Nguyên đán", "by", None, "2025-01-29", "day"),  # the next one after the document's date
     ("không muộn hơn ngày 15/4/2024", "by", None, "2024-04-15", "day"),
     ("trong thời hạn 10 ngày", "by", None, "2024-03-30", "day"),  # counted from the document date
     ("trong năm nay", "within", "2024-01-01", "2024-12-31", "year"),

@@ -34,6 +34,9 @@ _ATOMS = {
     "year": rf"năm\s+{_YEAR}",
     "this": r"(tuần|tháng|quý|năm)\s+n(?:ày|ay)",
     "next": r"(tuần|tháng|quý)\s+(?:tới|sau)(?!\s+nữa)",  # not "năm sau": "các năm sau" are the years after
+    # "Tết Nguyên đán Bính Ngọ 2026": the first day of a lunar year, named by its sexagenary name or year
+    "lunar_new_year": rf"Tết\s+(?:Nguyên\s+đán|Âm\s+lịch|cổ\s+truyền)(?:\s+([A-ZĐ][^\W\d_]*\s+[A-ZĐ][^\W\d_]*))?"
+                      rf"(?:\s+(?:năm\s+)?{_YEAR})?",
     "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
 }
 _BARE_YEAR_RE = re.compile(r"\s*((?:19|20)\d\d)\s*")
@@ -87,6 +90,8 @@ class TemporalNormaliser:
     def __init__(self, lexicon: Lexicon):
         t = lexicon.temporal
         self.roman = t["roman"]
+        self.lunar_new_year = {int(y): date.fromisoformat(d) for y, d in t["lunar_new_year"].items()}
+        self.lunar_year_names = {k.lower(): v for k, v in t["lunar_year_names"].items()}
         # "trước thứ Hai, ngày 24/11/2025": the weekday may stand between the word and the date
         end = r"\s*(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*)?(?:là|vào|ngày|thời\s+điểm|,)?\s*$"
         self.by_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['by'])}){end}", re.IGNORECASE)
@@ -158,6 +163,14 @@ class TemporalNormaliser:
                     return None
                 first, last, granularity = _calendar_period(doc_date, caps[0].lower(), 1 if kind == "next" else 0)
                 return _Atom(m.start(), m.end(), first, last, granularity)
+            if kind == "lunar_new_year":
+                year = int(caps[-1]) if caps and caps[-1].isdigit() else None
+                if year is None and caps:
+                    year = self.lunar_year_names.get(" ".join(caps[0].split()).lower())
+                if year is None:  # "trước Tết Nguyên đán": the next one
+                    year = next((y for y, d in sorted(self.lunar_new_year.items()) if doc_date and d >= doc_date), None)
+                d = self.lunar_new_year.get(year)
+                return _Atom(m.start(), m.end(), d, d, "day") if d else None
             if kind == "relative":
                 n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
                 days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
