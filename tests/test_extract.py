@@ -73,6 +73,8 @@ def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
     ("trước 17 giờ ngày 28/10/2024", "by", None, "2024-10-28", "day"),
     ("trước Tết Nguyên đán Bính Ngọ 2026", "by", None, "2026-02-17", "day"),  # a lunar year by its name and year
     ("trước Tết Nguyên đán", "by", None, "2025-01-29", "day"),  # the next one after the document's date
+    ("trong năm tới", "within", "2025-01-01", "2025-12-31", "year"),  # the year after the document's
+    ("trong thời gian còn lại của năm 2024", "within", "2024-01-01", "2024-12-31", "year"),
     ("không muộn hơn ngày 15/4/2024", "by", None, "2024-04-15", "day"),
     ("trong thời hạn 10 ngày", "by", None, "2024-03-30", "day"),  # counted from the document date
     ("trong năm nay", "within", "2024-01-01", "2024-12-31", "year"),
@@ -92,7 +94,9 @@ def test_deadlines_are_normalised(phrase, kind, start, end, granularity):
 
 
 @pytest.mark.parametrize("text", ["Chương trình mục tiêu quốc gia giai đoạn 2021-2025",
-                                  "dự toán năm 2025", "Nghị quyết số 57-NQ/TW ngày 22/12/2024"])
+                                  "dự toán năm 2025", "Nghị quyết số 57-NQ/TW ngày 22/12/2024",
+                                  "trong khi thời gian còn lại của năm 2025 chỉ khoảng 2 tháng",
+                                  "trong các năm tới"])
 def test_times_in_names_are_not_deadlines(text):
     assert TemporalNormaliser(load_lexicon()).find(text, DOC_DATE) == []
 

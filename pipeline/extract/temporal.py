@@ -33,7 +33,8 @@ _ATOMS = {
     "years": rf"(?:năm\s+)?{_YEAR}\s*[-–]\s*{_YEAR}",
     "year": rf"năm\s+{_YEAR}",
     "this": r"(tuần|tháng|quý|năm)\s+n(?:ày|ay)",
-    "next": r"(tuần|tháng|quý)\s+(?:tới|sau)(?!\s+nữa)",  # not "năm sau": "các năm sau" are the years after
+    # not "năm sau": "các năm sau" are the years after; "năm tới" only as the one year ("trong năm tới")
+    "next": r"(tuần|tháng|quý)\s+(?:tới|sau)(?!\s+nữa)|(?<!các\s)(?<!những\s)(năm)\s+tới",
     # "Tết Nguyên đán Bính Ngọ 2026": the first day of a lunar year, named by its sexagenary name or year
     "lunar_new_year": rf"Tết\s+(?:Nguyên\s+đán|Âm\s+lịch|cổ\s+truyền)(?:\s+([A-ZĐ][^\W\d_]*\s+[A-ZĐ][^\W\d_]*))?"
                       rf"(?:\s+(?:năm\s+)?{_YEAR})?",
