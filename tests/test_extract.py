@@ -936,3 +936,18 @@ def test_bodies_named_in_a_heading_in_capitals_are_written_as_in_running_text(ex
                           "II. ĐỐI VỚI ỦY BAN NHÂN DÂN CÁC TỈNH, THÀNH PHỐ\n1. Tập trung tháo gỡ vướng mắc về đất đai.\n")
     assert _task_leads(extractor, doc) == [("I.1", ["các cơ quan thuộc Chính phủ"]),
                                            ("II.1", ["Ủy ban nhân dân các tỉnh, thành phố"])]
+
+
+def test_the_province_a_notice_is_about_acts_as_tỉnh(extractor):
+    # the title's "tỉnh Lâm Đồng" ends with its line; "Tỉnh" opening a clause before its predicate is that province,
+    # "Tỉnh lộ 725" is a road
+    doc = _doc("VĂN PHÒNG CHÍNH PHỦ\nSố: 655/TB-VPCP\nHà Nội, ngày 25 tháng 11 năm 2025\nTHÔNG BÁO\n"
+               "Kết luận của Thủ tướng Chính phủ tại buổi làm việc với lãnh đạo tỉnh Lâm Đồng\n"
+               "Tham dự có đồng chí Bí thư Tỉnh ủy Lâm Đồng.\nII. NHIỆM VỤ THỜI GIAN TỚI\n"
+               "1. Tỉnh cần tập trung phát triển hạ tầng giao thông, nhất là các tuyến cao tốc.\n"
+               "2. Về đề nghị hỗ trợ kinh phí: Tỉnh chủ động sử dụng ngân sách địa phương.\n"
+               "3. Tỉnh ủy, Ủy ban nhân dân tỉnh chỉ đạo rà soát quy hoạch.\n"
+               "4. Khẩn trương nâng cấp Tỉnh lộ 725.\n")
+    assert _task_leads(extractor, doc) == [
+        ("II.1", ["tỉnh Lâm Đồng"]), ("II.2", ["tỉnh Lâm Đồng"]),
+        ("II.3", ["Tỉnh ủy Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng"]), ("II.4", [])]

@@ -200,6 +200,8 @@ class Extractor:
                        end=unit.start + ent.end_char)
                 for ent in d.ents if ent.label_ == "AGENCY"
             ]
+            # a bare "Tỉnh" the document does not name is no one body
+            agencies = [ag for ag in agencies if ag.name not in self.agencies.admin_units]
             agencies = self._whole_actor(unit, self.agencies.plural_committees(agencies), places)
             if unit.children and agencies:
                 agencies = self._addressed(unit, agencies)

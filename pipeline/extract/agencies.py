@@ -20,6 +20,7 @@ ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this
 SUBJECT_QUALIFIER_MAX = 4  # words that may qualify a collective subject before its predicate
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
+_LINE_NAME = rf"{_PROPER}(?:[ \t]+{_PROPER}){{0,3}}"  # on one line: a title's "tỉnh Lâm Đồng" ends with it
 _CAPS_NAME = r"[A-ZĐ][^\W\d_a-zđ]*(?:[ \t]+[A-ZĐ][^\W\d_a-zđ]*){0,3}"  # "TUYÊN QUANG" in a header
 _CLAUSE_BREAK = re.compile(r"[;:.!?]\s|[;:]|\n")
 _NOT_HEAD = r"(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)"
@@ -122,6 +123,11 @@ class AgencyRules:
         # "Các tỉnh Nghệ An, Quảng Ngãi", "Thành phố Hà Nội", "tỉnh Lâm Đồng"
         self.place_list_re = re.compile(rf"(?<!\w)(?:[Cc]ác\s+)?(?i:{units})\s+({place}(?:\s*(?:,|và)\s*{place})*)")
         self.place_name_re = re.compile(place)
+        # "…: Tỉnh chủ động sử dụng ngân sách địa phương": the province a document is about, as the clause's subject
+        acts = words_pattern(a["lead_after"] + a["actor_phrase_stops"] + lexicon.structure["directive_cues"])
+        self.bare_place_subject_re = re.compile(
+            rf"(?:^|(?<=[.;:]))\s*((?:{words_pattern([u.capitalize() for u in a['place_actor_units']])}))"
+            rf"(?=\s+(?i:{acts})(?!\w))")
         # "Ủy ban nhân dân các tỉnh, thành phố (trực thuộc Trung ương): Tuyên Quang, Huế"
         # ... and "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền", where one lower unit is named
         lower = words_pattern(a["listed_units"])
@@ -295,9 +301,11 @@ class AgencyRules:
         return [(m.start(), m.end(), self.leader_collectives[" ".join(m.group(0).lower().split())])
                 for m in self.leader_collective_re.finditer(text)]
 
-    def place_actors(self, text: str) -> list[tuple[int, int, str]]:
-        """Provinces and cities written as such ("Các tỉnh Nghệ An, Quảng Ngãi"): candidates to act."""
-        out = []
+    def place_actors(self, text: str) -> list[tuple[int, int, str | None]]:
+        """Provinces and cities written as such ("Các tỉnh Nghệ An, Quảng Ngãi"): candidates to act; and a bare
+        "Tỉnh" opening a clause before its predicate, with no canonical name until the document's place names it."""
+        out: list[tuple[int, int, str | None]] = [(m.start(1), m.end(1), None)
+                                                  for m in self.bare_place_subject_re.finditer(text)]
         for m in self.place_list_re.finditer(text):
             names = list(self.place_name_re.finditer(m.group(1)))
             for k, n in enumerate(names):
@@ -362,6 +370,8 @@ class AgencyRules:
         for short, full in self.full_names.items():
             name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])}|,)", full, name)
         collective = self.is_collective(name) or name.lower().startswith("mỗi ")
+        if name.lower() in self.admin_units:
+            name = name.lower()  # "Tỉnh" as a subject: "tỉnh Lâm Đồng" once resolved
         if name.isupper():
             # a collective in a heading in capitals is written lower-case like any other, its owner's name as named
             name = self._recase_collective(name) if collective else self._recase(name)
@@ -413,7 +423,7 @@ class AgencyRules:
             names: dict[str, int] = {}
             if unit == "tỉnh" and date_place in self.provinces:
                 names[date_place] = 2
-            for m in re.finditer(rf"(?<!\w){unit}\s+({_NAME})", text):
+            for m in re.finditer(rf"(?<!\w){unit}\s+({_LINE_NAME})", text):
                 n = re.split(r"\s+(?:và|về|tại|năm|ngày)\b", m.group(1))[0]
                 if len(n.split()) >= 3 and n.split()[0] in self.surnames \
                         and self.title_before_re.search(text, max(0, m.start() - 40), m.start()):
@@ -425,7 +435,7 @@ class AgencyRules:
                 names[n] = names.get(n, 0) + 3  # the header counts more
             committee = next((c for c, u in self.party_committees.items() if u == unit), None)
             if committee:
-                for m in re.finditer(rf"(?<!\w){committee}\s+({_NAME})", text):
+                for m in re.finditer(rf"(?<!\w){committee}\s+({_LINE_NAME})", text):
                     names[m.group(1)] = names.get(m.group(1), 0) + 1
                 # the header "THÀNH ỦY HẢI THÀNH" names the city as "TỈNH ỦY …" names the province
                 for m in re.finditer(rf"(?<!\w){committee.upper()}[ \t]+({_CAPS_NAME})(?!\w)", header):
