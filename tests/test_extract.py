@@ -951,3 +951,10 @@ def test_the_province_a_notice_is_about_acts_as_tỉnh(extractor):
     assert _task_leads(extractor, doc) == [
         ("II.1", ["tỉnh Lâm Đồng"]), ("II.2", ["tỉnh Lâm Đồng"]),
         ("II.3", ["Tỉnh ủy Lâm Đồng", "Ủy ban nhân dân tỉnh Lâm Đồng"]), ("II.4", [])]
+
+
+def test_a_system_of_bodies_and_the_members_of_a_steering_committee_act_in_a_list_of_subjects(nlp):
+    text = "7. Đài Tiếng nói Việt Nam và hệ thống các cơ quan báo chí tăng cường thông tin."
+    assert _leads(nlp, text) == ["Đài Tiếng nói Việt Nam", "các cơ quan báo chí"]
+    text = "8. Bộ Nông nghiệp và Môi trường, các thành viên Ban Chỉ đạo theo dõi sát tình hình."
+    assert _leads(nlp, text) == ["Bộ Nông nghiệp và Môi trường", "các thành viên Ban Chỉ đạo"]
