@@ -101,8 +101,9 @@ def make_agency_component(nlp: Language, name: str):
             # list goes on over the names it lists ("các tỉnh ủy, thành ủy, các ban đảng, …"); nor does a purpose name's
             # tail stop at a head that is no name alone ("Ban Chỉ huy" | "Phòng thủ dân sự tỉnh")
             purpose = rules.is_purpose_head(ent.text)
-            after = [e for e in ents[i + 1:] if not (purpose and rules.is_bare_head(e.text))]
-            limit = after[0].start_char if after and not rules.is_collective(ent.text) else len(text)
+            following = next((e.start_char for e in ents[i + 1:] if not (purpose and rules.is_bare_head(e.text))),
+                             len(text))
+            limit = len(text) if rules.is_collective(ent.text) else following
             end = min(rules.extend(text, ent.start_char, ent.end_char), max(limit, ent.end_char))
             span = doc.char_span(ent.start_char, end, label="AGENCY", alignment_mode="expand") or ent
             extra = rules.split_lists(text, span.start_char, span.end_char)
