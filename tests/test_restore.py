@@ -193,6 +193,29 @@ def test_ocr_mode_fixes_low_confidence_wrong_marks(model):
     assert restore_text(ok, model, word_confidences=[40.0] * len(ok.split())).text == ok
 
 
+def test_ocr_mode_keeps_a_confident_word_that_opens_a_line(model):
+    # "Khẩn trương" opening a line had come out "Khăn trương": the model gave every word never seen at the start of a
+    # line almost no probability there (the back-off weight of <s> was lost in training)
+    text = "Khẩn trương rà soát, hoàn thiện hồ sơ"
+    assert restore_text(text, model, mode="ocr", word_confidences=[90.0] * len(text.split())).text == text
+
+
+def test_kneser_ney_distributions_sum_to_one_also_after_sentence_start():
+    import numpy as np
+
+    from pipeline.restore.train import KNModel, count, ngram_keys
+
+    bos, eos, vocab = 0, 1, 8
+    rng = np.random.default_rng(0)
+    segments = [[bos, *rng.integers(2, vocab, size=rng.integers(2, 7)).tolist(), eos] for _ in range(300)]
+    seq = np.array([w for seg in segments for w in seg], dtype=np.int32)
+    counts = {n: count(ngram_keys(seq, n, eos, bos)) for n in (1, 2, 3)}
+    model = KNModel.estimate(counts, 3, vocab, bos, log=lambda _m: None)
+    for context in (bos, 2, 5):
+        keys = (np.uint64(context) << np.uint64(16)) | np.arange(vocab, dtype=np.uint64)
+        assert np.exp(model.logp(2, keys)).sum() == pytest.approx(1.0, abs=1e-6)
+
+
 # -- model ----------------------------------------------------------------------------------------------
 def test_model_loads_quickly():
     t0 = time.perf_counter()

@@ -211,7 +211,8 @@ def kneser_ney(counts: dict[int, tuple[np.ndarray, np.ndarray]], raw: dict[int, 
 
     ``counts[n]`` = (sorted keys, counts); ``raw[n]`` = the counts the discounts of the highest
     order are estimated from. Returns (ln p per order, ln back-off weight per order, discounts);
-    ``ln p["uni_floor"]`` is the unigram probability of a word never seen.
+    ``ln p["uni_floor"]`` is the unigram probability of a word never seen, ``bow["bos"]`` the back-off weight of
+    the context ``<s>``.
     """
     adj: dict[int, np.ndarray] = {}
     adj[order] = counts[order][1]
@@ -255,8 +256,12 @@ def kneser_ney(counts: dict[int, tuple[np.ndarray, np.ndarray]], raw: dict[int, 
         p_low = np.exp(lp[n - 1][sidx])
         p = (a - dv) / denom[inv] + gam[inv] * p_low
         lp[n] = np.log(p)
-        cidx = np.searchsorted(lower_keys, uctx)
-        bow[n - 1][cidx] = np.log(gam)
+        cidx = np.minimum(np.searchsorted(lower_keys, uctx), len(lower_keys) - 1)
+        stored = lower_keys[cidx] == uctx
+        bow[n - 1][cidx[stored]] = np.log(gam[stored])
+        if n == 2:  # <s> is a context but no unigram (never predicted): its back-off weight is kept apart
+            at_bos = uctx == bos
+            bow["bos"] = float(np.log(gam[at_bos][0])) if at_bos.any() else 0.0
         log(f"  order {n}: {len(keys):,} n-grams, discounts {tuple(round(x, 3) for x in d)}")
     return lp, bow, disc
 
@@ -276,6 +281,7 @@ class KNModel:
         k1 = counts[1][0].astype(np.int64)
         uni[k1] = lp[1]
         ubow[k1] = bow[1]
+        ubow[bos] = bow.get("bos", 0.0)
         keys = {n: counts[n][0] for n in counts if n >= 2}
         return cls(keys, {n: lp[n] for n in keys}, {n: bow[n] for n in keys}, uni, ubow)
 
