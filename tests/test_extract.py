@@ -876,6 +876,17 @@ def test_a_party_body_leads_through_the_bodies_it_leads_a_minister_does_not(extr
     ]
 
 
+def test_a_list_of_subjects_goes_on_after_a_title_and_its_charge(extractor):
+    # "… Ủy viên Ban Thường vụ Tỉnh ủy phụ trách huyện" says whom the members are; the body after the comma is the
+    # next subject, not an object (it had lost its lead role)
+    doc = _doc("TỈNH ỦY LAM GIANG\nSố: 412-KL/TU\nLam Giang, ngày 12 tháng 11 năm 2025\nKẾT LUẬN\n"
+               "CỦA BAN THƯỜNG VỤ TỈNH ỦY\nBan Thường vụ Tỉnh ủy kết luận như sau:\n"
+               "1. Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy phụ trách huyện, Ban cán sự đảng Ủy ban nhân dân tỉnh "
+               "lãnh đạo, chỉ đạo hoàn thành các tiêu chí còn thiếu.\n")
+    assert _task_leads(extractor, doc) == [
+        ("1", ["Ban Thường vụ Tỉnh ủy Lam Giang", "Ban cán sự đảng Ủy ban nhân dân tỉnh Lam Giang"])]
+
+
 def test_items_announced_by_a_sentence_ending_in_a_stop_and_lines_broken_after_a_preposition(extractor):
     # "… thực hiện các nhiệm vụ sau đây." names who does the items below it, as a colon would; a line that ends
     # in "với" goes on in the next one even when that opens with a name

@@ -149,7 +149,8 @@ class AgencyRules:
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
         # "đồng chí Nguyễn Văn Hùng, Phó Bí thư Đảng ủy, Chủ tịch …": a person named by the offices held
         person = r"đồng\s+chí(?-i:\s+[A-ZĐ][^\W\d_]*){1,5}\s*,"
-        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|{person}|đồng\s+chí|{titles}" \
+        charge = rf"(?:{words_pattern(a['title_charges'])})(?:\s+(?-i:[{LOWER}]+)){{0,4}}(?=\s*,)"
+        filler = rf"(?:\s|[-+•*.,)(\d]|[a-zđ]\)|[IVX]+[.\-]|và|các|{person}|đồng\s+chí|{titles}|{charge}" \
                  rf"|{words_pattern(a['list_fillers'])})*"
         self.person_re = re.compile(person, re.IGNORECASE)
         self.next_title_re = re.compile(rf"^\s*,\s*(?:{titles})(?!\w)", re.IGNORECASE)
