@@ -263,6 +263,13 @@ def test_garble_channel_candidates(model):
         assert res is not None and true in res[2], (ocr, true)
 
 
+def test_garble_channel_knows_thick_print(model):
+    # thick strokes close the bowl of an accented "a": the English model writes "các" as "cic", which a channel
+    # learned from crisp pages alone had never seen ("cic" came out "cúc")
+    r = restore_text("Ban Thuong vu Tinh ty yéu cAu cic x4 tap trung chi dao thuc hién tét cic nhiém vu.", model)
+    assert "yêu cầu các xã" in r.text and "tốt các nhiệm vụ" in r.text, r.text
+
+
 def test_channel_adapts_to_the_document(model):
     # a document whose font writes "nơi" as "n6i" (ơ as 6, a habit the simulator's scans never showed) makes "s6n" a
     # likely writing of "sơn"

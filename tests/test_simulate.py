@@ -131,6 +131,17 @@ def test_pages_are_a4_rgb_at_the_preset_dpi():
         assert (page.jpeg is not None) == (d.jpeg_quality is not None), name
 
 
+def test_bold_preset_thickens_the_strokes_of_the_same_page():
+    import numpy as np
+
+    clean = np.asarray(simulate(SHORT_TEXT, "clean", seed=2).pages[0].image.convert("L"))
+    bold = np.asarray(simulate(SHORT_TEXT, "bold", seed=2).pages[0].image.convert("L"))
+    ink_clean, ink_bold = (clean < 128).sum(), (bold < 128).sum()
+    # one pixel more on each side of every stroke: far more ink, the same text in the same place
+    assert ink_bold > 1.5 * ink_clean
+    assert (bold <= clean).all()
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
 def test_pdf_round_trip(tmp_path):
     from pdf2image import convert_from_path

@@ -6,7 +6,8 @@ Conditions (each document of ``--docs``; the first lines starting with ``#`` are
 
 * ``stripped``: every diacritic removed (case kept) -> restore (mode "auto").
 * ``garbled``: rendered with the scan simulator and read by ``tesseract -l eng`` (needs
-  ``pipeline.simulate`` and Tesseract; skipped with a message otherwise).
+  ``pipeline.simulate`` and Tesseract; skipped with a message otherwise). ``garbled_bold``: the
+  same from the simulator's thick print (``garbled_PRESET`` for any other preset, e.g. moderate).
 * ``seeds``: the real legacy English-model OCR of ``samples/seed_*.txt``, the opening lines of
   each against a reference typed by hand (``pipeline/evaluate/seed_reference/``, one file per
   seed, as many lines as were transcribed; blank lines of the seed are skipped).
@@ -202,19 +203,20 @@ def run_stripped(texts, model, with_pyvi=True) -> Condition:
     return cond
 
 
-def garbled_inputs(texts, cache: Path | None, max_chars: int = 0, workers: int = 2, log=None):
+def garbled_inputs(texts, cache: Path | None, max_chars: int = 0, workers: int = 2, log=None, preset: str = "clean"):
     """(name, simulator ground truth, English-OCR text) per document (rendered once, cached)."""
     from .garble_data import _head, ocr_documents
 
     raws = [_head(raw, max_chars) if max_chars else raw for _, raw in texts]
-    pages = ocr_documents(raws, [seed_for(n) for n, _ in texts], cache, "clean", workers, log)
+    pages = ocr_documents(raws, [seed_for(n) for n, _ in texts], cache, preset, workers, log)
     out = []
     for (name, _), pp in zip(texts, pages):
         out.append((name, "\n".join(g for g, _ in pp), "\n".join(o.rstrip("\n\f ") for _, o in pp)))
     return out
 
 
-def run_garbled(texts, model, with_pyvi=True, cache: Path | None = None, max_chars: int = 0) -> Condition | str:
+def run_garbled(texts, model, with_pyvi=True, cache: Path | None = None, max_chars: int = 0,
+                preset: str = "clean") -> Condition | str:
     try:
         import pytesseract  # noqa: F401
 
@@ -223,9 +225,9 @@ def run_garbled(texts, model, with_pyvi=True, cache: Path | None = None, max_cha
         return f"garbled condition skipped: scan simulator / tesseract not available ({exc})"
     if model.garble is None:
         return "garbled condition skipped: no English-OCR channel tables in pipeline/data/restore"
-    cond = Condition("garbled")
+    cond = Condition("garbled" if preset == "clean" else f"garbled_{preset}")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    for name, gt, ocr in garbled_inputs(texts, cache, max_chars, log=log):
+    for name, gt, ocr in garbled_inputs(texts, cache, max_chars, log=log, preset=preset):
         evaluate_pair(cond, name, normalize_reference(gt, model.ortho), ocr, model, with_pyvi)
     return cond
 
@@ -304,8 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", default="../shared/docs")
     ap.add_argument("--json", default=None, help="write the results here")
     ap.add_argument("--model", default=None, help="model file or folder (default models/)")
-    ap.add_argument("--conditions", nargs="+", default=["stripped,garbled,ocr_moderate,ocr_heavy,seeds"],
-                    help="stripped, garbled, ocr_moderate, ocr_heavy, seeds (comma- or space-separated)")
+    ap.add_argument("--conditions", nargs="+", default=["stripped,garbled,garbled_bold,ocr_moderate,ocr_heavy,seeds"],
+                    help="stripped, garbled, garbled_PRESET (a scan-simulator preset: bold, moderate, ...), "
+                         "ocr_moderate, ocr_heavy, seeds (comma- or space-separated)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
     ap.add_argument("--no-pyvi", action="store_true")
     ap.add_argument("--dev", action="store_true", help="evaluate on the held-out official dev documents")
@@ -333,12 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [c.strip() for c in ",".join(args.conditions).split(",") if c.strip()]
     if "stripped" in wanted:
         conds.append(run_stripped(texts, model, not args.no_pyvi))
-    if "garbled" in wanted:
-        g = run_garbled(texts, model, not args.no_pyvi, Path(args.cache), args.max_chars)
-        if isinstance(g, str):
-            notes.append(g)
-        else:
-            conds.append(g)
+    for name in wanted:
+        if name == "garbled" or name.startswith("garbled_"):
+            preset = name.partition("_")[2] or "clean"
+            g = run_garbled(texts, model, not args.no_pyvi, Path(args.cache), args.max_chars, preset)
+            (notes if isinstance(g, str) else conds).append(g)
     for preset in ("moderate", "heavy"):
         if f"ocr_{preset}" in wanted:
             sel = texts
