@@ -299,6 +299,16 @@ def test_garbled_line_restored(model):
                       "bình quân đạt 17,03 tiêu chí/xã.")
 
 
+def test_garbled_sentence_broken_by_a_blank_line_keeps_its_context(model):
+    # English-model OCR leaves a blank line where it sees a new block, even mid-sentence; the words either side
+    # still read each other ("yêu cầu", not "yếu" alone at the end of its line)
+    src = ("2. Dé tiép tuc thuc hién c6é hiéu qua Chi thi 48 trong thdi gian tdi, Ban Bi thu yéu\n\n"
+           "cau cac cap ly, t6 chitc dang, chinh quyén, Mat tran T6 qu6c va cac t6 chttc chinh tri - xa\n"
+           "hdi tap trung thic hién tot cac nhiém vu, gidi phdp sau:")
+    r = restore_text(src, model)
+    assert "Ban Bí thư yêu\n\ncầu các cấp ủy, tổ chức đảng" in r.text
+
+
 def test_garbled_capitals_in_running_text_become_title_case(model):
     # the English model reads "Bộ" as "BO": in a line of running text that is "Bộ", not "BỘ"
     src = ("Sau mot ndm thuc hién Dé an, BO Quéc phong phdi hop voi UBND tinh hoan thanh 18/30 x4 dat chuén "

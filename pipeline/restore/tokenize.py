@@ -37,6 +37,7 @@ _CHUNK = re.compile(r"\S+")
 _URL = re.compile(r"(?i)(://|^www\.|@|\.(vn|com|org|net|gov|edu|int|info)(/|$))")
 _NUMBER = re.compile(r"^[\d.,/:%+\-–]*\d[\d.,/:%+\-–]*$")
 _PIECES = re.compile(r"[^\W\d_]+|\d+|_|[^\w\s]")
+_ITEM_LETTER = re.compile(r"^[a-zđ]\s*[).]\s")
 _ROMAN = re.compile(r"^(I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)$")
 _MARKER_TRAIL = (".", ")", "-", "–")
 # letters English-model OCR puts in a Roman numeral that opens a heading: "Il." (II), "Ill." (III), "Iv." (IV), "Vv." (V)
@@ -278,16 +279,22 @@ def segment_bounds(tokens: list[Token], lines: list[str]) -> list[tuple[int, int
     """Split a token list into language-model segments (sentences), as index ranges.
 
     A line break ends a segment unless the line does not end in sentence punctuation and the
-    next line begins with a lower-case letter (a hard-wrapped paragraph).
+    next line begins with a lower-case letter (a hard-wrapped paragraph), also across blank
+    lines: OCR puts them mid-sentence where it sees a new block ("Ban Bí thư yêu\n\ncầu các cấp
+    ủy"), though not before an item letter ("… các tỉnh, thành phố\n\na) Tập trung").
     """
     if not tokens:
         return []
     join_after: set[int] = set()
     for i in range(len(lines) - 1):
         cur = lines[i].rstrip()
-        nxt = lines[i + 1].lstrip()
-        if cur and nxt and cur[-1] not in SENTENCE_END and nxt[0].islower():
-            join_after.add(i)
+        j = i + 1
+        while j < len(lines) - 1 and not lines[j].strip():
+            j += 1
+        nxt = lines[j].lstrip()
+        if cur and nxt and cur[-1] not in SENTENCE_END and nxt[0].islower() \
+                and (j == i + 1 or not _ITEM_LETTER.match(nxt)):
+            join_after.update(range(i, j))
     bounds = []
     start = 0
     for i in range(1, len(tokens)):
