@@ -299,6 +299,17 @@ def test_garbled_line_restored(model):
                       "bình quân đạt 17,03 tiêu chí/xã.")
 
 
+@pytest.mark.parametrize("garbled, restored", [
+    ("7. Uy ban Kiém tra Tinh ty chi tri, phéi hop véi cac co quan lién quan",
+     "7. Ủy ban Kiểm tra Tỉnh ủy chủ trì, phối hợp với các cơ quan liên quan"),
+    ("6. Van phong Huyén ty theo doi, don déc viéc thuc hién Két luan nay",
+     "6. Văn phòng Huyện ủy theo dõi, đôn đốc việc thực hiện Kết luận này"),
+])
+def test_garbled_party_bodies_come_back(model, garbled, restored):
+    # the corpora hardly know Party committees; the language model also counts their names (domain_names.txt)
+    assert restore_text(garbled, model, mode="garbled").text == restored
+
+
 def test_garbled_sentence_broken_by_a_blank_line_keeps_its_context(model):
     # English-model OCR leaves a blank line where it sees a new block, even mid-sentence; the words either side
     # still read each other ("yêu cầu", not "yếu" alone at the end of its line)

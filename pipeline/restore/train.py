@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .lm import bucket_of, skeleton_keys
-from .syllable import load_orthography
+from .syllable import DATA_DIR, load_orthography
 from .tokenize import BOS, EOS, NUM, OTH, PUNCT_TOKENS, UNK, Tokenizer, load_abbreviations, segment_bounds
 
 WIKI = "corpus.viwiki.txt"
@@ -57,6 +57,16 @@ def official_split(path: Path, dev_docs: int = 16) -> tuple[list[str], list[str]
     if dev_docs <= 0:
         return docs, []
     return docs[:-dev_docs], docs[-dev_docs:]
+
+
+DOMAIN_NAMES = DATA_DIR / "domain_names.txt"
+
+
+def domain_names(path: Path = DOMAIN_NAMES) -> list[str]:
+    """The names of Party and State bodies that the official documents' side of the model also counts (one
+    sentence each; see the file)."""
+    lines = (ln.strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return [ln for ln in lines if ln and not ln.startswith("#")]
 
 
 _TOK: Tokenizer | None = None
@@ -381,16 +391,19 @@ def unpack(keys: np.ndarray, n: int) -> np.ndarray:
 def train(corpus: Path, out: Path, order: int = 4, official_lambda: float = 0.5,
           min_count: int = 2, prune: tuple[int, ...] = (0, 0, 2, 2, 2), dev_docs: int = 16,
           wiki_lines: int | None = None, workers: int = 2, cache_dir: Path | None = None,
-          log=print) -> Path:
+          domain_repeats: int = 3, log=print) -> Path:
     t0 = time.time()
     ortho = load_orthography()
     wiki_path, off_path = corpus / WIKI, corpus / OFFICIAL
     off_train, off_dev = official_split(off_path, dev_docs)
     log(f"official documents: {len(off_train)} train, {len(off_dev)} dev (held out)")
+    names = domain_names()
+    off_train = off_train + names * domain_repeats  # each name a text of its own: a sentence
+    log(f"domain names: {len(names)}, counted {domain_repeats} times")
     cache_file = None
     if cache_dir is not None:
         st = [wiki_path.stat(), off_path.stat()]
-        tag = f"{st[0].st_size}-{int(st[0].st_mtime)}-{st[1].st_size}-{int(st[1].st_mtime)}-{dev_docs}-{wiki_lines}"
+        tag = f"{st[0].st_size}-{int(st[0].st_mtime)}-{st[1].st_size}-{int(st[1].st_mtime)}-{dev_docs}-{wiki_lines}-{domain_repeats}"
         cache_file = Path(cache_dir) / f"restore_tokens_{tag}.npz"
     if cache_file is not None and cache_file.exists():
         with np.load(cache_file) as z:
@@ -534,6 +547,7 @@ def train(corpus: Path, out: Path, order: int = 4, official_lambda: float = 0.5,
         "min_count": min_count,
         "prune": list(prune[:order + 1]),
         "dev_docs_held_out": dev_docs,
+        "domain_repeats": domain_repeats,
         "corpora": [WIKI + " (Vietnamese Wikipedia, CC BY-SA 4.0)", OFFICIAL],
         "wiki_lines": wiki_lines,
         "tone_style": "new",
@@ -563,13 +577,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wiki-lines", type=int, default=None, help="use only the first N Wikipedia lines")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", type=Path, default=None, help="keep the tokenised corpora here (faster retraining)")
+    ap.add_argument("--domain-repeats", type=int, default=3,
+                    help="count each line of domain_names.txt this many times as an official sentence")
     args = ap.parse_args(argv)
     if not (args.corpus / WIKI).exists() or not (args.corpus / OFFICIAL).exists():
         print(f"corpus not found under {args.corpus} (need {WIKI} and {OFFICIAL})", file=sys.stderr)
         return 2
     prune = tuple(args.prune) + (2,) * 5
     train(args.corpus, args.out, args.order, args.official_lambda, args.min_count, prune,
-          args.dev_docs, args.wiki_lines, args.workers, args.cache,
+          args.dev_docs, args.wiki_lines, args.workers, args.cache, args.domain_repeats,
           log=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 
