@@ -213,6 +213,15 @@ def test_bullets_inherit_the_lead_of_their_item_head(extractor):
     assert not any("đạt được" in t.text[:60] for t in doc.tasks)
 
 
+def test_an_item_number_read_with_a_comma_still_heads_its_items(extractor):
+    # legacy OCR reads "4." as "4,"; the lettered items below still belong to item 4 and take its body
+    doc = _plan(7, "IV. TỔ CHỨC THỰC HIỆN\n\n3. Sở Tài chính\n\na) Bố trí kinh phí thực hiện Kế hoạch.\n\n"
+                   "4, Sở Y tế\n\na) Chủ trì, phối hợp với các sở, ngành liên quan triển khai, đôn đốc, kiểm tra\n"
+                   "việc thực hiện Kế hoạch này.\n\nb) Tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n")
+    assert _task_leads(extractor, doc) == [("3.a", ["Sở Tài chính"]), ("4.a", ["Sở Y tế"]),
+                                           ("4.b", ["Sở Y tế"])]
+
+
 def test_batch_writes_extraction_tables(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -81,7 +81,8 @@ def test_specks_neither_open_nor_close_paragraphs():
 @pytest.mark.parametrize("line, marker", [
     ("H. NHIỆM VỤ", "H. "), ("II NHIỆM VỤ", "II "), ("2- Giao Sở Tài chính", "2- "), ("C) Hoàn thành", "C) "),
     ("——~ Cơ quan thực hiện:", "——~ "), ("1.700 km đường bộ ven biển", None), ("57-NQ/TW ngày 22", None),
-    ("H. Nguyễn Văn An", None),
+    ("H. Nguyễn Văn An", None), ("4, Nâng cao năng lực", "4, "), ("2024, Ủy ban nhân dân tỉnh", None),
+    ("4, 5 và 6 tháng", None),
 ])
 def test_markers_as_tesseract_reads_them(line, marker):
     m = MARKER_RE.match(line)

@@ -35,14 +35,15 @@ UPPER = "A-ZĐ" + "".join(unicodedata.normalize("NFC", v + t) for v in "AĂÂEÊ
 # "II.", "HI." for "III.", "IL." for "I.", "v." for "V.") and may lose their full stop ("II NHIỆM VỤ")
 ROMAN = rf"[IVX]{{1,4}}(?=\s*[.\-–/])|[IVXHLlvx]{{1,4}}(?=(?:\s*[.\-–/]|\s)\s*[{UPPER}]{{2}})"
 # An item number before its separator: "1.", "1.2.", "1)", and "1- " as Party documents write; neither "1.700 km"
-# nor a wrapped document code ("57-NQ/TW") is one
-NUMBER = r"\d{1,2}(?:\.\d{1,2})*(?=\s*[.)](?!\d)|-\s)"
+# nor a wrapped document code ("57-NQ/TW") is one. OCR may read the full stop as a comma before the item's capital
+# ("4, Nâng cao năng lực"; English-model OCR in 7 of the 54 dev documents)
+NUMBER = rf"\d{{1,2}}(?:\.\d{{1,2}})*(?=\s*[.)](?!\d)|-\s|,\s+[{UPPER}])"
 # An item letter before its ")"; OCR may read c, o, s, v, w, x, z as the capitals of the same shape
 LETTER = r"[a-zđCOSVWXZ](?=\s*\))"
 # ... or before its full stop, as some documents write ("a. Đảng ủy Chính phủ …"): only before a capital
 LETTER_DOT = rf"[a-zđ](?=\.\s+[{UPPER}])"
 # item markers of Decree 30 layouts: "I.", "II-", "1.", "(3)", "a)", "a.", "-", "+"; a dash blurred into noise reads "——~"
-MARKER = rf"(?:{ROMAN})\s*[.\-–/]?|(?:{NUMBER})(?:\s*[.)]|-)|\(\d{{1,2}}\)|(?:{LETTER})\s*\)|(?:{LETTER_DOT})\.|[-–—]{{1,3}}~?|[•+*]"
+MARKER = rf"(?:{ROMAN})\s*[.\-–/]?|(?:{NUMBER})(?:\s*[.),]|-)|\(\d{{1,2}}\)|(?:{LETTER})\s*\)|(?:{LETTER_DOT})\.|[-–—]{{1,3}}~?|[•+*]"
 MARKER_RE = re.compile(rf"^\s*(?:{MARKER})\s*")
 INDENT_MM = 4.0  # a paragraph's first line is indented at least this far past the body's left edge
 EDGE_MM = 1.0  # unindented lines start this close to the body's left edge
@@ -216,6 +217,8 @@ def _opens(ln: _Line, paragraph: list[_Line]) -> bool:
     if prev.text.endswith(":") or ln.page != prev.page and re.search(r"[.!?]$", prev.text):
         return not ln.text[:1].islower()
     marker = MARKER_RE.match(ln.text)
+    if marker and marker.group(0).rstrip().endswith(","):
+        return _ends_clause(prev.text)  # "4, Nâng cao" opens an item only after a finished sentence
     if marker and marker.group(0).rstrip().endswith(")"):
         # "(trước ngày" / "25); tổng kết …": a ")" that closes an open parenthesis is no "25)" marker
         so_far = MARKER_RE.sub("", " ".join(x.text for x in paragraph), count=1)  # not the ")" of its own "d)"

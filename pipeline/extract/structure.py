@@ -17,7 +17,7 @@ from .layout import LETTER, LETTER_DOT, MARKER_RE, NUMBER, ROMAN, Paragraph, in_
 from .lexicon import Lexicon, words_pattern
 
 _ROMAN_RE = re.compile(rf"^\s*({ROMAN})\s*[.\-–/]?\s*")
-_NUMBER_RE = re.compile(rf"^\s*({NUMBER})(?:\s*[.)]|-)\s*")
+_NUMBER_RE = re.compile(rf"^\s*({NUMBER})(?:\s*[.),]|-)\s*")
 _PAREN_RE = re.compile(r"^\s*\((\d{1,2})\)\s*")
 _LETTER_RE = re.compile(rf"^\s*(?:({LETTER})\s*\)|({LETTER_DOT})\.)\s*")
 _DASH_RE = re.compile(r"^\s*([-–—•*])\s*")
