@@ -64,6 +64,11 @@ class CacheParams:
 
     weight: float = 0.7  # bonus (natural log) per log(1 + other confident occurrences); 0 turns it off
     min_conf: float = 0.6  # first-pass confidence from which an occurrence counts
+    # ... divided by this share of the occurrences the language model's unigrams expect in a document of this
+    # length (when that is more than one): "có" read 40 times in a document vouched for "có" against "cơ bản"
+    # ("Thủ tướng Chính phủ có bản đồng ý"); a rare name read twice still counts in full. Without it, with 0.1,
+    # 0.3, 1 and 3: garble 98.48, 98.50, 98.55, 98.56, 98.52 %; thick print 97.91, 97.94, 97.99, 97.99, 97.96 %
+    expected_share: float = 1.0
     pair_weight: float = 1.0  # the same, for occurrences after the same word as here
 
 
@@ -279,7 +284,7 @@ def restore_text(text: str, model: RestoreModel, mode: str = "auto",
             if model.adapt.weight and model.garble is not None:
                 _adapt_candidates(model, tokens, tok_at, garbled, cands, chan, cand_text, choice, confidence)
             if model.cache.weight:
-                chan = _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, model.cache)
+                chan = _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, model.cache, lm.uni_lp)
             for lo, hi in _blocks(cands, seg_ids):
                 if not any(lo <= p < hi for p in garbled):
                     continue  # nothing garbled in this block: the first pass stands
@@ -346,10 +351,12 @@ def _adapt_candidates(model: RestoreModel, tokens, tok_at, garbled, cands, chan,
             cands[p], chan[p], cand_text[p] = g
 
 
-def _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, params: CacheParams):
+def _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, params: CacheParams, uni_lp: np.ndarray):
     """Channel scores of the garbled positions plus the cache bonus of each candidate:
-    ``chosen`` is the first pass's word per position."""
+    ``chosen`` is the first pass's word per position; ``uni_lp`` the language model's unigram log-probabilities,
+    of which a share of the expected occurrences does not count."""
     sure = [p for p, ti in enumerate(tok_at) if ti >= 0 and confidence[p] >= params.min_conf]
+    expected_per_prob = params.expected_share * len(sure)
     counts = Counter(int(chosen[p]) for p in sure)
     # word pairs: "Đảng ủy" read clearly elsewhere vouches for "ủy" after "Đảng" more than for "tự"
     sure_set = set(sure)
@@ -366,6 +373,7 @@ def _with_document_cache(cands, chan, chosen, confidence, tok_at, garbled, param
             others[cands[p] == chosen[p]] -= 1  # a position does not vouch for itself
             if p - 1 in sure_set:
                 others2[cands[p] == chosen[p]] -= 1
+        others /= np.maximum(1.0, expected_per_prob * np.exp(uni_lp[cands[p]]))
         base = chan[p] if chan[p] is not None else np.zeros(len(cands[p]), np.float32)
         out[p] = base + params.weight * np.log1p(others) + params.pair_weight * np.log1p(others2)
     return out
