@@ -218,8 +218,26 @@ def test_an_item_number_read_with_a_comma_still_heads_its_items(extractor):
     doc = _plan(7, "IV. TỔ CHỨC THỰC HIỆN\n\n3. Sở Tài chính\n\na) Bố trí kinh phí thực hiện Kế hoạch.\n\n"
                    "4, Sở Y tế\n\na) Chủ trì, phối hợp với các sở, ngành liên quan triển khai, đôn đốc, kiểm tra\n"
                    "việc thực hiện Kế hoạch này.\n\nb) Tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n")
-    assert _task_leads(extractor, doc) == [("3.a", ["Sở Tài chính"]), ("4.a", ["Sở Y tế"]),
-                                           ("4.b", ["Sở Y tế"])]
+    assert _task_leads(extractor, doc) == [("IV.3.a", ["Sở Tài chính"]), ("IV.4.a", ["Sở Y tế"]),
+                                           ("IV.4.b", ["Sở Y tế"])]
+
+
+def test_a_short_line_ends_its_paragraph_before_an_item_in_legacy_ocr_text(extractor):
+    # restored legacy OCR keeps the scan's lines; no blank line between a short heading and the head below it, which
+    # still heads its bullets
+    doc = _doc("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 191-TB/TW\nHà Nội, ngày 20 tháng 11 năm 2025\nTHÔNG BÁO\n\n"
+               "2. Tiếp tục đẩy mạnh công tác tuyên truyền, giáo dục về tác hại của ma túy, bảo đảm\n"
+               "thực chất, hiệu quả, phù hợp với từng nhóm đối tượng.\n\n"
+               "3. Tổ chức thực hiện\n"
+               "a) Đảng ủy Chính phủ lãnh đạo, chỉ đạo Chính phủ:\n\n"
+               "- Chỉ đạo các bộ, ngành rà soát, hoàn thiện chính sách hỗ trợ cai nghiện ma túy tại gia\n"
+               "đình, cộng đồng; bố trí đủ kinh phí cho các cơ sở cai nghiện công lập.\n\n"
+               "- Chỉ đạo tổng kết, đánh giá việc thực hiện các chương trình phòng, chống ma túy giai\n"
+               "đoạn 2021 - 2025, đề xuất nhiệm vụ, giải pháp cho giai đoạn tiếp theo.\n")
+    leads = dict(_task_leads(extractor, doc))
+    bullets = [path for path in leads if path.startswith("3.a.-")]
+    assert len(bullets) == 2
+    assert all(leads[path] == ["Đảng ủy Chính phủ", "Chính phủ"] for path in bullets), leads
 
 
 def test_batch_writes_extraction_tables(tmp_path):

@@ -94,6 +94,8 @@ class Extractor:
         self.strong_cue = re.compile(rf"(?i)^(?:\W|\d|[a-zđ]\))*(?:{orders})\b|\bchủ trì,?\s+phối hợp")
         # the same order opening a later clause: "Ghi nhận kết quả đạt được; đề nghị Bộ Công Thương tiếp tục …"
         self.order_clause = re.compile(rf"(?i)[.;:]\s+(?:{orders})\s+(?!của\b)")
+        # an obligation on what follows: "Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân"
+        self.obligation_re = re.compile(rf"(?i)(?<!\w)(?:cần|phải)\s+(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
@@ -369,7 +371,7 @@ class Extractor:
             score += 0.1
         if has_deadline:  # a time limit is set on what someone must do, not on a report of results
             score += 0.1
-        if self.order_clause.search(body):
+        if self.order_clause.search(body) or self.obligation_re.search(masked):
             score += 0.2
         # an imperative opening ("Khẩn trương rà soát … chưa được chuẩn hóa") is no report of the past
         # "theo chức năng, nhiệm vụ được giao": the formula of a remit, no report of the past

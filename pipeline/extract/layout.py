@@ -57,7 +57,8 @@ SPECK_MM2 = 0.15  # a word box smaller than this is noise: a full stop is ~0.2 m
 PAGE_NUMBER = r"[-–—]?[ ]*\d{1,3}[ ]*[-–—]?"  # "2", "- 2 -"
 PAGE_NUMBER_RE = re.compile(rf"^{PAGE_NUMBER}$")
 PAGE_BREAK_RE = re.compile(rf"\f(?:{PAGE_NUMBER}\n)?")  # a page break and the number atop the next page
-STRAY = ".,:;`_~|"  # no line of text opens with these: a speck glued to the first word (".a)")
+STRAY = ".,:;`_~|"
+SHORT_LINE = 0.6  # a text file's line shorter than this share of its median line ends a paragraph before an item marker  # no line of text opens with these: a speck glued to the first word (".a)")
 
 
 def _numeral(n: int) -> str:
@@ -112,6 +113,8 @@ def _span(words: list[Word], tmap: TextMap) -> tuple[int, int]:
 def _text_file_paragraphs(lines: list[Line], page: int, tmap: TextMap) -> list[Paragraph]:
     blank = sum(1 for ln in lines if not ln.words)
     wrapped = blank >= 0.15 * max(1, len(lines) - blank)  # blank lines between wrapped paragraphs
+    # a line well short of the usual one ends its paragraph: "3. Tổ chức thực hiện" / "a) Đảng ủy Chính phủ …:"
+    full = statistics.median([len(ln.text) for ln in lines if ln.words] or [0])
     groups: list[list[Line]] = []
     current: list[Line] = []
     for ln in lines:
@@ -120,7 +123,8 @@ def _text_file_paragraphs(lines: list[Line], page: int, tmap: TextMap) -> list[P
                 groups.append(current)
             current = []
             continue
-        if current and (not wrapped or MARKER_RE.match(ln.text) and _ends_clause(current[-1].text)
+        if current and (not wrapped or MARKER_RE.match(ln.text) and (_ends_clause(current[-1].text)
+                                                                     or len(current[-1].text) < SHORT_LINE * full)
                         or _heading_line(ln.text) and not _heading_line(current[-1].text)):
             groups.append(current)
             current = []
