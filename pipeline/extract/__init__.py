@@ -95,7 +95,8 @@ class Extractor:
         # the same order opening a later clause: "Ghi nhận kết quả đạt được; đề nghị Bộ Công Thương tiếp tục …"
         self.order_clause = re.compile(rf"(?i)[.;:]\s+(?:{orders})\s+(?!của\b)")
         # an obligation on what follows: "Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân"
-        self.obligation_re = re.compile(rf"(?i)(?<!\w)(?:cần|phải)\s+(?:{words_pattern(s['directive_cues'])})(?!\w)")
+        self.obligation_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['obligation_words'])})\s+"
+                                        rf"(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh

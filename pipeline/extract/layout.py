@@ -11,7 +11,8 @@ otherwise, and a bare page number atop it (Decree 30 numbers pages from the
 second) is no body text. Specks of noise that Tesseract reads as "-", ":" or "_"
 are no part of a line: they would pass for dash markers or heading colons.
 Text files either keep one paragraph per line or separate wrapped paragraphs by
-blank lines; both are recognised.
+blank lines; both are recognised, and in the latter a line well short of the
+usual one ends its paragraph before an item marker.
 
 Word spans point into ``Document.read_text``; restoration changes map that text
 to ``Document.text``, where extraction works (:mod:`pipeline.provenance`).
