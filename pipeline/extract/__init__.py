@@ -94,10 +94,10 @@ class Extractor:
         self.strong_cue = re.compile(rf"(?i)^(?:\W|\d|[a-zđ]\))*(?:{orders})\b|\bchủ trì,?\s+phối hợp")
         # the same order opening a later clause: "Ghi nhận kết quả đạt được; đề nghị Bộ Công Thương tiếp tục …"
         self.order_clause = re.compile(rf"(?i)[.;:]\s+(?:{orders})\s+(?!của\b)")
+        cues = words_pattern(s["directive_cues"])
         # an obligation on what follows: "Các địa phương đã được phân bổ vốn cần khẩn trương giải ngân"
-        self.obligation_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['obligation_words'])})\s+"
-                                        rf"(?:{words_pattern(s['directive_cues'])})(?!\w)")
-        self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['directive_cues'])})(?!\w)")
+        self.obligation_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['obligation_words'])})\s+(?:{cues})(?!\w)")
+        self.cue_re = re.compile(rf"(?i)(?<!\w)(?:{cues})(?!\w)")
         self.opening_verb_re = re.compile(rf"(?i)(?:{words_pattern(s['opening_verbs'])})(?!\w)")
         # the copula in the first sentence's opening: "Kinh phí là điều kiện thực thi, …", "Bảo đảm an toàn, an ninh
         # mạng là điều kiện tiên quyết …"

@@ -58,8 +58,8 @@ SPECK_MM2 = 0.15  # a word box smaller than this is noise: a full stop is ~0.2 m
 PAGE_NUMBER = r"[-–—]?[ ]*\d{1,3}[ ]*[-–—]?"  # "2", "- 2 -"
 PAGE_NUMBER_RE = re.compile(rf"^{PAGE_NUMBER}$")
 PAGE_BREAK_RE = re.compile(rf"\f(?:{PAGE_NUMBER}\n)?")  # a page break and the number atop the next page
-STRAY = ".,:;`_~|"
-SHORT_LINE = 0.6  # a text file's line shorter than this share of its median line ends a paragraph before an item marker  # no line of text opens with these: a speck glued to the first word (".a)")
+STRAY = ".,:;`_~|"  # no line of text opens with these: a speck glued to the first word (".a)")
+SHORT_LINE = 0.6  # a text file's line shorter than this share of its median line ends a paragraph before an item marker
 
 
 def _numeral(n: int) -> str:

@@ -24,6 +24,7 @@ import re
 import sys
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -403,7 +404,9 @@ def train(corpus: Path, out: Path, order: int = 4, official_lambda: float = 0.5,
     cache_file = None
     if cache_dir is not None:
         st = [wiki_path.stat(), off_path.stat()]
-        tag = f"{st[0].st_size}-{int(st[0].st_mtime)}-{st[1].st_size}-{int(st[1].st_mtime)}-{dev_docs}-{wiki_lines}-{domain_repeats}"
+        names_crc = zlib.crc32("\n".join(names).encode("utf-8"))  # an edited names file is tokenised anew
+        tag = (f"{st[0].st_size}-{int(st[0].st_mtime)}-{st[1].st_size}-{int(st[1].st_mtime)}-{dev_docs}-{wiki_lines}"
+               f"-{domain_repeats}x{names_crc:08x}")
         cache_file = Path(cache_dir) / f"restore_tokens_{tag}.npz"
     if cache_file is not None and cache_file.exists():
         with np.load(cache_file) as z:
