@@ -269,7 +269,7 @@ def test_annotations_point_at_their_sources():
     assert not [s for s in skipped if "changed" in s]
     assert len(list(ANNOTATIONS.glob("*.json"))) >= 12
     for gold in golds:
-        assert {"dev", "test"} >= {gold.split}
+        assert {"dev", "val", "test"} >= {gold.split}
         for task in gold.tasks:
             s, e = task["span"]
             assert 0 <= s < e <= len(gold.text)
@@ -996,3 +996,36 @@ def test_a_system_of_bodies_and_the_members_of_a_steering_committee_act_in_a_lis
     assert _leads(nlp, text) == ["Đài Tiếng nói Việt Nam", "các cơ quan báo chí"]
     text = "8. Bộ Nông nghiệp và Môi trường, các thành viên Ban Chỉ đạo theo dõi sát tình hình."
     assert _leads(nlp, text) == ["Bộ Nông nghiệp và Môi trường", "các thành viên Ban Chỉ đạo"]
+
+
+def test_a_party_body_of_the_committee_written_in_lower_case_is_named_whole(extractor):
+    # restoration writes a legacy OCR's lower-case "ty ban" as "ủy ban": still the People's Committee of the province
+    doc = _doc("TỈNH ỦY TUYÊN QUANG\nSố 1534-KL/TU\nTuyên Quang, ngày 20 tháng 3 năm 2024\nKẾT LUẬN\n"
+               "của Ban Thường vụ Tỉnh ủy về xây dựng nông thôn mới\n"
+               "Ban Thường vụ Tỉnh ủy kết luận như sau:\n"
+               "1. Ban cán sự đảng ủy ban nhân dân tỉnh chỉ đạo rà soát các xã đạt chuẩn nông thôn mới, báo cáo "
+               "Ban Thường vụ Tỉnh ủy trước ngày 30/6/2024.\n")
+    assert _task_leads(extractor, doc) == [("1", ["Ban cán sự đảng Ủy ban nhân dân tỉnh Tuyên Quang"])]
+
+
+def test_the_issuer_reporting_or_asking_and_work_assigned_elsewhere_lead_nothing(extractor):
+    # the sender's own past work and its courtesy formula are not its tasks; "do Thủ tướng giao cho các bộ" describes
+    # work given elsewhere; encouraging named bodies outside the government's command makes them leads
+    doc = _doc("BỘ NỘI VỤ\nSố: 11208/BNV-KHTC V/v tỷ lệ chi phí quản lý năm 2026\nHà Nội, ngày 26 tháng 11 năm 2025\n"
+               "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố\n"
+               "1. Trên cơ sở ý kiến của Bộ Tài chính, Bộ Nội vụ đã hướng dẫn Sở Nội vụ xác định mức chi phí. Vì vậy, "
+               "đề nghị Ủy ban nhân dân các tỉnh, thành phố căn cứ mức chi phí quản lý để thực hiện.\n"
+               "2. Bộ Tài chính có trách nhiệm phân bổ kinh phí thực hiện các nhiệm vụ do Thủ tướng Chính phủ giao "
+               "cho các bộ, cơ quan ngang bộ.\n"
+               "3. Khuyến khích Hội Nông dân tỉnh, Liên minh Hợp tác xã xây dựng kế hoạch hành động.\n"
+               "4. Ngân hàng Nhà nước Việt Nam - Chi nhánh Khu vực II chủ trì triển khai các nhiệm vụ được giao.\n"
+               "(Kèm theo Phụ lục danh mục các nhiệm vụ, giải pháp trọng tâm thực hiện Kế hoạch).\n"
+               "Bộ Nội vụ trân trọng đề nghị Ủy ban nhân dân các tỉnh, thành phố quan tâm, chỉ đạo thực hiện./.\n")
+    first = next(a for a in extractor.analyse(doc).units if a.unit.path == "1")
+    assert [(ag.name, ag.role) for ag in first.agencies if ag.role == "lead"] == \
+        [("Ủy ban nhân dân các tỉnh, thành phố", "lead")]
+    assert [(path, leads) for path, leads in _task_leads(extractor, doc) if path != "1"] == [
+        ("2", ["Bộ Tài chính"]),
+        ("3", ["Hội Nông dân tỉnh", "Liên minh Hợp tác xã"]),
+        ("4", ["Ngân hàng Nhà nước Việt Nam - Chi nhánh Khu vực II"]),
+        ("¶3", ["Ủy ban nhân dân các tỉnh, thành phố"])]

@@ -375,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=Path("out/eval_extract.json"))
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    parser.add_argument("--split", choices=["dev", "val", "test", "all"], default="all",
+                        help="val: documents annotated blind and not yet read for rules (GUIDE.md)")
     parser.add_argument("--no-scans", action="store_true", help="skip the moderate-scan (end-to-end OCR) condition")
     parser.add_argument("--garbled", action="store_true",
                         help="also score the documents as restored English-model OCR (seed-like; tesseract eng)")
@@ -394,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
 
     extractor, restorer = Extractor(classifier_dir=None if args.no_classifier else MODEL_DIR), load_model()
     report = {"classifier": extractor.classifier, "splits": {}}
-    splits = ["dev", "test"] if args.split == "all" else [args.split]
+    splits = [s for s in ("dev", "val", "test") if any(g.split == s for g in golds)] if args.split == "all" \
+        else [args.split]
     for split in splits:
         chosen = [g for g in golds if g.split == split]
         texts = [g for g in chosen if not g.name.startswith("seed_")]

@@ -314,6 +314,8 @@ class Extractor:
             return 0.0
         if re.fullmatch(r"\s*[“\"«][^“”\"«»]*[”\"»]\W*", body):
             return 0.0  # a quoted slogan or theme ("“Lập thành tích chào mừng …”.") orders nothing
+        if re.fullmatch(r"\s*\([^()]*\)\W*", body):
+            return 0.0  # a note in brackets ("(Kèm theo Phụ lục danh mục các nhiệm vụ …).") points, orders nothing
         if has_fields and not self.purpose_heading.match(unit.section):
             return 1.0
         # cue words inside names ("Sở Xây dựng") do not count
@@ -370,6 +372,8 @@ class Extractor:
             score += 0.15
         if any(a.role == "lead" for a in agencies):
             score += 0.1
+        if after_subject is not None and self.cue_re.match(after_subject):
+            score += 0.1  # the order's own form: its bodies, then what they are to do ("Các Tổ công tác … tăng cường …")
         if has_deadline:  # a time limit is set on what someone must do, not on a report of results
             score += 0.1
         if self.order_clause.search(body) or self.obligation_re.search(masked):

@@ -49,6 +49,8 @@ class AgencyRules:
         self.collectives = a["collectives"]
         self.collective_noun_set = {n.lower() for n in a["collective_nouns"]}
         self.full_names = a["full_names"]
+        self.case_free_names = a["case_free_names"]
+        self.case_free_lower = {n.lower() for n in self.case_free_names}
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
         self.unit_word_names = tuple(n.lower() for n in a["unit_word_names"])
@@ -95,8 +97,9 @@ class AgencyRules:
                                              rf"(?:\s+các\s+cấp(?!\w))?"
                                              rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?"
                                              rf"|\s+(?:trực\s+)?thuộc\s+(?:Bộ|Sở|Ban)(?!\w)(?!\s+[A-ZĐ])"  # "… thuộc Bộ": the issuer
-                                             rf"|\s+(?:ở\s+)?(?i:Trung\s+ương)|\s+{name}|\s+của\s+(?:{owners})(?!\w))?")
-        self.code_tail_re = re.compile(r"(?:\s+chi\s+nhánh)?(?:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
+                                             rf"|\s+(?:ở\s+)?(?i:Trung\s+ương)|\s+{name}|\s+của\s+(?:{owners})(?!\w))?"
+                                             rf"(?:\s+(?:{words_pattern(a['collective_members'])})(?!\w))?")
+        self.code_tail_re = re.compile(r"(?i:(?:\s+-)?\s+chi\s+nhánh)?(?i:\s+khu\s+vực)?\s+(?:số\s+)?(?:\d{1,4}|[IVX]{1,5})(?![\w/.,-]*\d)(?!\w)"
                                        r"(?:\s+quốc\s+gia(?!\w))?")
         self.name_tail_re = re.compile(rf"\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})")
         self.compound_tail_re = re.compile(rf"\s+{_COMPOUND_NAME}")
@@ -146,6 +149,8 @@ class AgencyRules:
         self.party_body_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(a['party_body_words'])})(?!\w)")
         self.leads_through = re.compile(rf"^\s*(?:{words_pattern(a['leads_through'])})\s*$", re.IGNORECASE)
         self.speaker_after = re.compile(rf"^\s*(?:{words_pattern(a['speaker_after'])})(?!\w)", re.IGNORECASE)
+        self.past_after = re.compile(rf"^\s*(?:{words_pattern(a['past_after'])})(?!\w)(?!\s+được(?!\w))")
+        self.assigned_by_re = re.compile(rf"(?<!\w)(?:{words_pattern(a['assigned_by_before'])})\s*$", re.IGNORECASE)
         self.lead_after = re.compile(rf"^\s*(?:,\s*)?(?:{words_pattern(a['lead_after'])})(?!\w)", re.IGNORECASE)
         # "đồng chí Nguyễn Văn Hùng, Phó Bí thư Đảng ủy, Chủ tịch …": a person named by the offices held
         person = r"đồng\s+chí(?-i:\s+[A-ZĐ][^\W\d_]*){1,5}\s*,"
@@ -162,6 +167,7 @@ class AgencyRules:
             rf"(?:{fronted})\s[^,;:]*,)?{filler}(?:(?:{difficulty}){filler})?$", re.IGNORECASE)
         # between "Giao"/"Đề nghị" and the agencies it names: nothing but titles and list glue
         self.object_filler = re.compile(rf"^{filler}$", re.IGNORECASE)
+        self.invite_re = re.compile(rf"^{filler}(?:{words_pattern(a['invite_openers'])})(?=\s)({filler})$", re.IGNORECASE)
         self.bare_heads = {h.lower() for h in a["bare_heads"]}
         self.leader_collectives = {" ".join(k.lower().split()): v for k, v in a["leader_collectives"].items()}
         self.leader_collective_re = re.compile(rf"(?<!\w)(?:{words_pattern(list(a['leader_collectives']))})(?!\w)",
@@ -205,7 +211,8 @@ class AgencyRules:
                 pattern = [{"ORTH": toks[0]}]
             else:  # a name starts with a capital: "bảo hiểm xã hội" is a benefit, "Bảo hiểm xã hội" an agency
                 pattern = [{"LOWER": t.lower()} for t in toks]
-                pattern[0]["IS_LOWER"] = False
+                if phrase not in self.case_free_names:
+                    pattern[0]["IS_LOWER"] = False
             patterns.append({"label": "AGENCY", "pattern": pattern})
         for phrase in self.collectives:
             patterns.append({"label": "AGENCY", "pattern": [{"LOWER": t.lower()} for t in tokenize(phrase)]})
@@ -248,7 +255,7 @@ class AgencyRules:
                 return m.end()
             m = self.tail_re.match(text, max(ends))  # "… và Truyền thông" + "huyện"
             return m.end() if m else max(ends)
-        if written[:1].islower():
+        if written[:1].islower() and " ".join(written.split()) not in self.case_free_lower:
             return end  # a collective kept as written: "cơ quan ngang bộ"
         if self._is_domain(written):
             m = self.name_tail_re.match(text, end)
@@ -371,6 +378,8 @@ class AgencyRules:
         name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
         for short, full in self.full_names.items():
             name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])}|,)", full, name)
+        for proper in self.case_free_names:
+            name = re.sub(rf"(?<!\w){re.escape(proper.lower())}(?!\w)", proper, name)
         collective = self.is_collective(name) or name.lower().startswith("mỗi ")
         if name.lower() in self.admin_units:
             name = name.lower()  # "Tỉnh" as a subject: "tỉnh Lâm Đồng" once resolved
@@ -462,12 +471,21 @@ class AgencyRules:
             return "other"  # "ý kiến của Bộ A", "đề xuất của các cơ quan, đơn vị", "các dự án do Bộ A chủ trì"
         if self.speaker_after.match(after):
             return "other"  # the issuer speaking: "Bộ Chính trị yêu cầu …", "Thường trực Tỉnh ủy ghi nhận"
+        if self.past_after.match(after) and not self.object_filler.match(before):
+            # "Trên cơ sở …, Bộ Nội vụ đã hướng dẫn …": reported on the way to an order; an item that opens with what
+            # its subject did ("1. Bộ Xây dựng đã chủ động …") is weighed as a whole by the task score
+            return "other"
         if self.led_through(text, start, end, others):
             return "lead"  # the body led acts too
+        first = min([s for s, _ in others] + [start])
+        if self.invite_re.match(before) and text[first:first + 1].isupper():
+            return "lead"  # "Khuyến khích Hội Nông dân tỉnh, Liên minh Hợp tác xã xây dựng …"
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
                             ("lead", self.lead_before)):
             for m in regex.finditer(before):
+                if kind == "lead" and self.assigned_by_re.search(before, 0, m.start() + 1):
+                    continue  # "các nhiệm vụ do Thủ tướng Chính phủ giao cho các bộ": assigned elsewhere
                 cues.append((m.end(), kind))
         if cues and self.subject_filler.match(before):
             return "lead"  # the cue sits in a fronted clause: "Đối với các kiến nghị khác …, Ban Thường vụ … chỉ đạo"
