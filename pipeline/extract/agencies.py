@@ -49,8 +49,9 @@ class AgencyRules:
         self.collectives = a["collectives"]
         self.collective_noun_set = {n.lower() for n in a["collective_nouns"]}
         self.full_names = a["full_names"]
-        self.case_free_names = a["case_free_names"]
-        self.case_free_lower = {n.lower() for n in self.case_free_names}
+        # "ủy ban nhân dân" → "Ủy ban nhân dân": names recognised in lower case, written with their capitals
+        self.case_free = {n.lower(): n for n in a["case_free_names"]}
+        self.case_free_re = re.compile(rf"(?<!\w)(?:{words_pattern(list(self.case_free))})(?!\w)")
         self.admin_units = a["admin_units"]
         self.party_committees = a["party_committees"]
         self.unit_word_names = tuple(n.lower() for n in a["unit_word_names"])
@@ -167,7 +168,7 @@ class AgencyRules:
             rf"(?:{fronted})\s[^,;:]*,)?{filler}(?:(?:{difficulty}){filler})?$", re.IGNORECASE)
         # between "Giao"/"Đề nghị" and the agencies it names: nothing but titles and list glue
         self.object_filler = re.compile(rf"^{filler}$", re.IGNORECASE)
-        self.invite_re = re.compile(rf"^{filler}(?:{words_pattern(a['invite_openers'])})(?=\s)({filler})$", re.IGNORECASE)
+        self.invite_re = re.compile(rf"^{filler}(?:{words_pattern(a['invite_openers'])})(?=\s){filler}$", re.IGNORECASE)
         self.bare_heads = {h.lower() for h in a["bare_heads"]}
         self.leader_collectives = {" ".join(k.lower().split()): v for k, v in a["leader_collectives"].items()}
         self.leader_collective_re = re.compile(rf"(?<!\w)(?:{words_pattern(list(a['leader_collectives']))})(?!\w)",
@@ -211,7 +212,7 @@ class AgencyRules:
                 pattern = [{"ORTH": toks[0]}]
             else:  # a name starts with a capital: "bảo hiểm xã hội" is a benefit, "Bảo hiểm xã hội" an agency
                 pattern = [{"LOWER": t.lower()} for t in toks]
-                if phrase not in self.case_free_names:
+                if phrase.lower() not in self.case_free:
                     pattern[0]["IS_LOWER"] = False
             patterns.append({"label": "AGENCY", "pattern": pattern})
         for phrase in self.collectives:
@@ -255,7 +256,7 @@ class AgencyRules:
                 return m.end()
             m = self.tail_re.match(text, max(ends))  # "… và Truyền thông" + "huyện"
             return m.end() if m else max(ends)
-        if written[:1].islower() and " ".join(written.split()) not in self.case_free_lower:
+        if written[:1].islower() and " ".join(written.split()) not in self.case_free:
             return end  # a collective kept as written: "cơ quan ngang bộ"
         if self._is_domain(written):
             m = self.name_tail_re.match(text, end)
@@ -378,8 +379,7 @@ class AgencyRules:
         name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
         for short, full in self.full_names.items():
             name = re.sub(rf"{re.escape(short)}(?!{re.escape(full[len(short):])}|,)", full, name)
-        for proper in self.case_free_names:
-            name = re.sub(rf"(?<!\w){re.escape(proper.lower())}(?!\w)", proper, name)
+        name = self.case_free_re.sub(lambda m: self.case_free[m.group()], name)
         collective = self.is_collective(name) or name.lower().startswith("mỗi ")
         if name.lower() in self.admin_units:
             name = name.lower()  # "Tỉnh" as a subject: "tỉnh Lâm Đồng" once resolved
@@ -477,8 +477,7 @@ class AgencyRules:
             return "other"
         if self.led_through(text, start, end, others):
             return "lead"  # the body led acts too
-        first = min([s for s, _ in others] + [start])
-        if self.invite_re.match(before) and text[first:first + 1].isupper():
+        if self.invite_re.match(before) and text[min([s for s, _ in others] + [start])].isupper():
             return "lead"  # "Khuyến khích Hội Nông dân tỉnh, Liên minh Hợp tác xã xây dựng …"
         cues = []
         for kind, regex in (("cooperate", self.cooperate_before), ("report_to", self.report_before),
