@@ -86,6 +86,10 @@ def _task_leads(extractor, doc: Document) -> list[tuple[str, list[str]]]:
     ("trong 06 tháng đầu năm 2025", "within", "2025-01-01", "2025-06-30", "half"),
     ("xong trước ngày 31.12.2024", "by", None, "2024-12-31", "day"),
     ("hoàn thành năm 2025", "within", "2025-01-01", "2025-12-31", "year"),
+    # working days skip weekends: 20 March 2024 is a Wednesday, the 15th working day after it 10 April
+    ("trong thời hạn 15 (mười lăm) ngày làm việc", "by", None, "2024-04-10", "day"),
+    ("từ ngày 08 đến ngày 10 tháng 12 năm 2025", "from_to", "2025-12-08", "2025-12-10", "day"),
+    ("từ năm 2026 - 2030", "from_to", "2026-01-01", "2030-12-31", "year"),
 ])
 def test_deadlines_are_normalised(phrase, kind, start, end, granularity):
     found = TemporalNormaliser(load_lexicon()).find(f"Các đơn vị thực hiện {phrase}.", DOC_DATE)
@@ -122,6 +126,17 @@ def test_figures_counted_nouns_ranges_and_slogans():
                    (8.3, None, "%"), (1.9, None, "km"), (3000, None, "km"), (80.68, None, "%")]
     # slogans in quotation marks, row numbers before names and spans of years are not figures
     assert finder.find("làm việc “3 ca, 4 kíp”; 1 Bộ Công an 0 54; giai đoạn 2021-2025 xã") == []
+
+
+def test_a_figure_after_a_time_word_is_read_unless_it_is_a_date():
+    # "cả năm 5.817,196 tỷ đồng", "giảm hằng năm 1%", "01 năm: 1.500.000.000 đồng" report figures; "năm 2025 xã"
+    # and "tháng 3 xã" are dates before a noun
+    finder = MetricFinder(load_lexicon())
+    got = [(f.value, f.total, f.unit) for f in finder.find(
+        "ước thực hiện cả năm 5.817,196 tỷ đồng/5.937,440 tỷ đồng; tỷ lệ hộ nghèo giảm hằng năm 1%; kinh phí 01 năm: "
+        "1.500.000.000 đồng; trong năm 2025 xã đạt chuẩn; đến tháng 3 xã hoàn thành; có 617 HTX với 32.495 thành viên")]
+    assert got == [(5817.196, 5937.44, "tỷ đồng"), (1, None, "%"), (1500000000, None, "đồng"), (617, None, "htx"),
+                   (32495, None, "thành viên")]
 
 
 def test_figures_after_the_signature_are_read(extractor):
@@ -1029,3 +1044,63 @@ def test_the_issuer_reporting_or_asking_and_work_assigned_elsewhere_lead_nothing
         ("3", ["Hội Nông dân tỉnh", "Liên minh Hợp tác xã"]),
         ("4", ["Ngân hàng Nhà nước Việt Nam - Chi nhánh Khu vực II"]),
         ("¶3", ["Ủy ban nhân dân các tỉnh, thành phố"])]
+
+
+def test_views_goals_reports_and_forecasts_are_no_tasks_but_the_solutions_under_them_are(extractor):
+    # a plan's views read like orders ("Phát triển …", "… phải bảo đảm …") and its report of the year like work done;
+    # neither assigns anything, while "2. Các giải pháp" inside a forecast section and an intro ending "… sau:" do
+    doc = _plan(31, "I. QUAN ĐIỂM\n"
+                    "1. Phát triển hạ tầng số đồng bộ, hiện đại; việc xây dựng cơ sở dữ liệu phải bảo đảm đúng, đủ, "
+                    "sạch, sống.\n"
+                    "II. MỤC TIÊU ĐẾN NĂM 2030\n"
+                    "b) Cơ quan nhà nước quản lý, chỉ đạo, điều hành dựa trên dữ liệu:\n"
+                    "+ 100% hồ sơ công việc tại cấp tỉnh, cấp xã được xử lý trên môi trường điện tử và sử dụng chữ "
+                    "ký số.\n"
+                    "c) Căn cứ tình hình thực tế, các cơ quan, đơn vị thực hiện các hoạt động sau:\n"
+                    "- Tổ chức lễ phát động và các hoạt động hưởng ứng với hình thức phù hợp, tiết kiệm.\n"
+                    "III. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ NĂM 2025\n"
+                    "- Hoạt động thương mại tăng khá; các chương trình kích cầu tiêu dùng được quan tâm triển khai "
+                    "thực hiện.\n"
+                    "IV. DỰ BÁO TÁC ĐỘNG VÀ CÁC GIẢI PHÁP THỰC HIỆN\n"
+                    "1. Dự báo tác động\n"
+                    "- Một số dự án hạ tầng quan trọng tiếp tục được triển khai trên địa bàn tỉnh trong giai đoạn tới.\n"
+                    "2. Các giải pháp thực hiện\n"
+                    "- Tăng cường công tác phân tích, dự báo nguồn thu; chống thất thu ngân sách nhà nước.\n")
+    assert [path for path, _ in _task_leads(extractor, doc)] == ["II.c.-1", "IV.2.-1"]
+
+
+def test_a_dash_line_in_lower_case_carries_on_its_compound_and_a_timed_topic_is_no_task(extractor):
+    # "… kinh tế" / "- xã hội của tỉnh." is one sentence broken at the dash of a compound; "1.1. Đối với vùng …"
+    # over "a) Thời gian thực hiện: …" times a topic whose parts are described, not work to do
+    doc = _plan(32, "II. NỘI DUNG\n"
+                    "1. Quan trắc môi trường\n"
+                    "1.1. Đối với vùng nuôi tôm nước lợ (tôm thẻ chân trắng, tôm sú)\n"
+                    "a) Thời gian thực hiện: Từ tháng 3 đến tháng 11 hằng năm.\n"
+                    "III. TỔ CHỨC THỰC HIỆN\n"
+                    "1. Sở Tài chính chủ trì tham mưu bố trí kinh phí thực hiện Kế hoạch phát triển kinh tế\n"
+                    "- xã hội của tỉnh theo quy định.\n")
+    assert _task_leads(extractor, doc) == [("III.1", ["Sở Tài chính"])]
+    assert extractor.analyse(doc).units[-1].unit.text.endswith("kinh tế\n- xã hội của tỉnh theo quy định.")
+
+
+def test_units_joined_by_a_slash_and_a_time_after_a_collective_subject(extractor):
+    # "UBND các xã/phường" lists two units as "các xã, phường" does; "định kỳ hằng năm" says when, not who
+    doc = _plan(33, "III. TỔ CHỨC THỰC HIỆN\n"
+                    "1. UBND các xã/phường:\n"
+                    "- Kiểm tra, xử lý các cơ sở vi phạm quy định về bảo vệ môi trường theo quy định.\n"
+                    "2. Các sở, ban, ngành định kỳ hằng năm gửi báo cáo Sở Nông nghiệp và Môi trường trước ngày "
+                    "15 tháng 12.\n")
+    assert _task_leads(extractor, doc) == [("III.1.-1", ["Ủy ban nhân dân các xã, phường"]),
+                                           ("III.2", ["các sở, ban, ngành"])]
+
+
+def test_a_web_copy_glues_the_authority_to_the_title_and_an_appendix_to_the_signer(extractor):
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LAM GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+               "Số: 1521/QĐ-UBND Lam Giang, ngày 22 tháng 11 năm 2025\n"
+               "QUYẾT ĐỊNH VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LAM GIANG\n"
+               "Căn cứ Luật Tổ chức chính quyền địa phương;\nQUYẾT ĐỊNH:\n"
+               "Điều 1. Sở Tư pháp chủ trì niêm yết công khai các thủ tục hành chính được công bố.\n"
+               "Nơi nhận:\n- Như Điều 1;\n- Lưu: VT.\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH\nLê Văn Tâm Mẫu biểu số 01\n")
+    extractor.extract(doc)
+    assert doc.metadata["title"] == "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH"
+    assert doc.metadata["signer_name"] == "Lê Văn Tâm"

@@ -237,8 +237,8 @@ def score_document(gold: Gold, doc: Document) -> DocScore:
         n = len(match_pairs(g_ends, p_ends, 100))
         s.get("deadline").add(Counts(n, len(p_ends) - n, len(g_ends) - n))
     # metrics: (value, total, first word of the unit) per document
-    def key(value, total, unit) -> str:
-        first = (unit or "").lower().split()[0] if (unit or "").strip() else ""
+    def key(value, total, unit) -> str:  # units compared in one tone style: "khoá" is "khóa"
+        first = normalize_text(unit or "").lower().split()[0] if (unit or "").strip() else ""
         return f"{float(value):g}|{'' if total is None else f'{float(total):g}'}|{first}"
 
     g_m = [key(m["value"], m.get("total"), m["unit"]) for m in gold.metrics]

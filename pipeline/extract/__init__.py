@@ -118,6 +118,10 @@ class Extractor:
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
+        self.urgent_re = re.compile(rf"(?i)(?:{words_pattern(s['urgent_openers'])})(?!\w)")
+        opens = rf"(?i)^\s*(?:{MARKER})?\s*(?:về\s+)?"
+        self.report_section = re.compile(rf"{opens}(?:{words_pattern(s['report_sections'])})(?!\w)")
+        self.frame_section = re.compile(rf"{opens}(?:{words_pattern(s['frame_sections'])})(?!\w)")
         # "1. Đối với các bộ, ngành:", "Về giải ngân vốn, Bộ Tài chính:", agencies masked as "§"
         self.addressed_head_re = re.compile(rf"(?i)^(?:(?:{words_pattern(s['addressed_heads'])})\s+|về\s[^,:;§]*,\s*)"
                                             rf"(?:§\s*(?:,|và)?\s*)+:?$")
@@ -217,8 +221,11 @@ class Extractor:
                                           unit.start + dl.span_start, unit.start + dl.span_end))
             figures = [span._.figure for span in d.spans.get("metrics", [])]
             fielded = self._has_fields(unit, st.units, attributes, field_lines, len(out))
+            # the item's parent names who acts ("I. CÁC CƠ QUAN THUỘC CHÍNH PHỦ", "1. Sở Tài chính:")
+            addressed = unit.parent is not None and unit.parent < len(out) \
+                and any(a.role == "lead" for a in out[unit.parent].agencies)
             score = 0.0 if attr or len(out) in addressees else \
-                self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines))
+                self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines), addressed)
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
             texts = [classifier_text(a, st.units) for a in out]
@@ -303,11 +310,16 @@ class Extractor:
                     field_lines: dict[int, list[int]], index: int) -> bool:
         """A plan row: the item's own lines give its lead or deadline ("a) Nghị định …" over "- Cơ quan chủ trì: …"),
         and every line below it is a field line."""
-        return (any(attributes[c] in ("lead", "deadline") for c in field_lines.get(index, []))
-                and all(attributes[c] is not None for c in unit.children))
+        kinds = {attributes[c] for c in field_lines.get(index, [])}
+        if not (kinds & {"lead", "deadline"} and all(attributes[c] is not None for c in unit.children)):
+            return False
+        # a time alone may be a topic's ("1.1.1. Đối với vùng nuôi tôm nước lợ" / "a. Thời gian thực hiện: Từ tháng 3
+        # …"): with no lead field the item must read as work to do
+        opening = MARKER_RE.sub("", unit.text, count=1).lstrip()
+        return "lead" in kinds or bool(self.opening_verb_re.match(opening) or self.cue_re.search(opening))
 
     def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency], first_item: int | None,
-                    has_fields: bool = False, has_deadline: bool = False) -> float:
+                    has_fields: bool = False, has_deadline: bool = False, addressed: bool = False) -> float:
         """1 or 0 where a rule is sure; otherwise a rule estimate, averaged with the classifier's probability."""
         body = self.task_label_re.sub("", unit.text, count=1)
         if unit.is_head or unit.kind == "roman" or len(body) < 15 or body.rstrip().endswith(":"):
@@ -344,7 +356,13 @@ class Extractor:
             return 0.0
         if len(body) < 60 and not re.search(r"[.;]\s*$", body):
             return 0.0  # a heading
-        if self.assessment_heading.search(unit.section[:120]) and not self.strong_cue.search(body):
+        # only an outright order counts there: a view "phải bảo đảm …" or "lãnh đạo, chỉ đạo …" orders nobody
+        reporting, assessing = self._report_section(unit), bool(self.assessment_heading.search(unit.section[:120]))
+        assigned = (reporting or assessing) and self._under_assigning_head(unit, units)
+        if reporting and not assigned and not self.strong_cue.search(body) \
+                and not self.order_clause.search(body) and not any(a.role == "lead" for a in agencies):
+            return 0.0  # "I. QUAN ĐIỂM / 3. Phát triển hạ tầng số …", "I. TÌNH HÌNH … / - Sản xuất công nghiệp …"
+        if assessing and not assigned and not self.strong_cue.search(body):
             return 0.2
         parent = units[unit.parent] if unit.parent is not None else None
         if parent is not None and parent.is_head and self.assessment_heading.search(parent.text[:120]) \
@@ -353,7 +371,7 @@ class Extractor:
             return 0.2  # the bullets of "1. Về kết quả thực hiện:" assess, outside a section of tasks
         if unit.children and (len(body) < 100 or not body.rstrip().endswith((".", ";"))):
             return 0.0  # a heading ("2. Về các nền tảng số") or an item whose parts are the tasks
-        if self.strong_cue.search(body):
+        if self.strong_cue.search(body) or self.urgent_re.match(opening):
             return 1.0
         if unit.kind == "plain" and first_item is not None and unit.start < first_item:
             return 0.0  # the opening, before the first item: background and preamble
@@ -365,7 +383,7 @@ class Extractor:
             score -= 0.3
         if self.directive_heading.search(context):
             score += 0.2
-        if parent is not None and parent.is_head and self.assigning_head.search(parent.text):
+        if parent is not None and (parent.is_head and self.assigning_head.search(parent.text) or addressed):
             score += 0.1
         first = body[:80]
         if opens_with_verb or self.cue_re.search(first):
@@ -387,6 +405,32 @@ class Extractor:
         if statement and not self.strong_cue.search(statement.group()) and not any(a.role == "lead" for a in agencies):
             score -= 0.3
         return min(0.99, max(0.01, score))
+
+    def _report_section(self, unit: Unit) -> bool:
+        """The unit lies in a section that reports, forecasts or frames the plan."""
+        section = unit.section[:200]
+        return bool(self.report_section.match(section)
+                    or self.frame_section.match(section) and not self.directive_heading.search(section))
+
+    def _under_assigning_head(self, unit: Unit, units: list[Unit]) -> bool:
+        """A head inside the unit's section assigns the items under it."""
+        heads = [units[i].text for i in _ancestors(unit, units) if units[i].kind != "roman"]
+        # a paragraph that introduces the run of bullets it stands before ("Căn cứ tình hình thực tế, các cơ quan phối
+        # hợp thực hiện các hoạt động sau:" / "- Lồng ghép …") heads them as well, though not their parent
+        k = next(i for i, u in enumerate(units) if u is unit)
+        while k > 0 and units[k - 1].parent == unit.parent and units[k - 1].kind == unit.kind:
+            k -= 1
+        if k > 0 and units[k - 1].parent == unit.parent and units[k - 1].text.rstrip().endswith(":"):
+            heads.append(units[k - 1].text)
+        return any(self._assigns(h) for h in heads)
+
+    def _assigns(self, head: str) -> bool:
+        """A head that names tasks at its opening ("2. Các giải pháp tổ chức thực hiện …"; not "b) Cơ quan nhà nước
+        quản lý, chỉ đạo, điều hành …", a goal) or before its colon ("… thực hiện các hoạt động sau:"), or says who
+        is to act."""
+        words = MARKER_RE.sub("", head, count=1).split()
+        return bool(self.directive_heading.search(" ".join(words[:4])) or self.assigning_head.search(head[:150])
+                    or head.rstrip().endswith(":") and self.directive_heading.search(" ".join(words[-6:])))
 
     @staticmethod
     def _after_speaker(unit: Unit, opening: str, agencies: list[Agency]) -> str:

@@ -68,13 +68,15 @@ class AgencyRules:
                  if " " in v and v.lower() not in domains]
         proper = rf"(?!(?:{words_pattern(verbs)})(?!\w)){_PROPER}"
         name = rf"{proper}(?:\s+{proper}){{0,3}}"
-        # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố", "… tỉnh, thành phố trực thuộc Trung ương", "… các cấp"
+        # "… tỉnh Tuyên Quang", "… huyện", "… các huyện, thành phố" (or "xã/phường"), "… tỉnh, thành phố trực thuộc
+        # Trung ương", "… các cấp"
         self.tail_re = re.compile(
-            rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
+            rf"(?:\s+(?:các\s+|cấp\s+)?(?:{admin})(?:\s*[,/]\s*(?:{admin}))*(?!\w)(?:\s+trực\s+thuộc\s+(?i:Trung\s+ương))?"
             rf"(?:\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name}))?"
             rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})"
             rf"|\s+các\s+cấp(?!\w))",  # "Ủy ban nhân dân các cấp", "Hội đồng Thi đua - Khen thưởng các cấp"
         )
+        self.unit_slash_re = re.compile(rf"(?<=\w)\s*/\s*(?=(?:{admin})(?!\w))")
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
         self.related_end_re = re.compile(r"(?<!\w)liên\s+quan$")
@@ -93,7 +95,7 @@ class AgencyRules:
         # "… cấp tỉnh", "… các cấp", "… trực thuộc Trung ương"; "… trực thuộc" + the next name ("Tỉnh ủy"), and
         # not a bare "… trực thuộc" (their own members: "Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội trực thuộc")
         owners = words_pattern(a["collective_owners"])  # "các cơ quan của Quốc hội"
-        self.collective_tail_re = re.compile(rf"(?:\s*,\s*(?:{admin})(?!\w))*"
+        self.collective_tail_re = re.compile(rf"(?:\s*[,/]\s*(?:{admin})(?!\w))*"
                                              rf"(?:\s+(?:cấp\s+)?(?:{admin})(?:\s*,\s*(?:{admin}))*(?!\w))?"
                                              rf"(?:\s+các\s+cấp(?!\w))?"
                                              rf"(?:\s+trực\s+thuộc(?=\s+(?:[^\W\d_](?<![{LOWER}])|(?i:trung\s+ương)))(?:\s+(?i:Trung\s+ương))?"
@@ -375,6 +377,7 @@ class AgencyRules:
     # --- canonical form ----------------------------------------------------------------------
     def canonical(self, written: str, places: dict[str, str]) -> str:
         name = " ".join(written.split())
+        name = self.unit_slash_re.sub(", ", name)  # "các xã/phường" as "các xã, phường"
         name = self.abbr_re.sub(lambda m: self.abbr[m.group(1)], name)
         name = re.sub(r"(Việt Nam)(?:\s+Việt Nam)+", r"\1", name)  # "MTTQ Việt Nam" expanded
         for short, full in self.full_names.items():

@@ -2,8 +2,9 @@
 
 Numbers are written the Vietnamese way (thousands ".", decimals ","). A figure
 needs a unit or counted noun from ``metrics.json`` (or "%"); a number followed by
-a time word is a date or a duration, and one after a reference word ("chỉ tiêu
-8.9", "Tiêu chí số 2", "Điều 5") is a reference, not a figure. A range ("250-400 mm")
+a time word is a date or a duration, a whole number right after one ("năm 2025")
+is a date, and one after a reference word ("chỉ tiêu 8.9", "Tiêu chí số 2",
+"Điều 5") is a reference, not a figure. A range ("250-400 mm")
 is read as its lower bound; figures inside quotation marks belong to slogans.
 """
 
@@ -47,8 +48,10 @@ class MetricFinder:
             rf"(?:\s*(?P<pct>%)|\s*(?P<unit>{unit}(?:\s*/\s*[^\W\d_]+)?(?:,\s+{unit})*))",
             re.IGNORECASE,
         )
-        before = words_pattern(m["reference_before"] + m["time_words"])
-        self.reference_re = re.compile(rf"(?:^|[^\w])(?:{before})\s*[:.]?\s*$", re.IGNORECASE)
+        self.reference_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(m['reference_before'])})\s*[:.]?\s*$", re.IGNORECASE)
+        # "năm 2025", "ngày 15": a date; but "cả năm 5.817,196 tỷ đồng", "giảm hằng năm 1%", "01 năm: 1.500.000.000
+        # đồng" are figures: only a whole number without thousands right after a time word is one
+        self.date_after_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(m['time_words'])})\s*$", re.IGNORECASE)
         self.not_reference_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(m['not_reference'])})\s*$", re.IGNORECASE)
         self.time_re = re.compile(rf"\s+(?:{words_pattern(m['time_words'])})(?!\w)", re.IGNORECASE)
 
@@ -57,6 +60,8 @@ class MetricFinder:
         for m in self.figure_re.finditer(text):
             before = text[max(0, m.start() - 25): m.start()]
             if self.reference_re.search(before) and not self.not_reference_re.search(before) or _quoted(text, m.start()):
+                continue
+            if self.date_after_re.search(before) and re.fullmatch(r"\d+", m.group("value")) and not m.group("pct"):
                 continue
             unit = "%" if m.group("pct") else re.sub(r"\s+", " ", m.group("unit")).lower()
             # "18/30" before a time word is a date ("18/3 năm"), not a fraction

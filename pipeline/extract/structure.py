@@ -100,15 +100,17 @@ def _right_column(line: str) -> str:
 
 def _person(line: str) -> str | None:
     """A person's name: two to five capitalised syllables, and nothing else on the line but what web copies glue after
-    it (a catalogue title "Phạm Mạnh Cường Công văn 11414/VPCP-CN …", an underline and footnotes)."""
+    it (a catalogue title "Phạm Mạnh Cường Công văn 11414/VPCP-CN …", an appendix's "Mẫu biểu số 01", an underline
+    and footnotes)."""
     words = line.split()
     k = 0
     while k < len(words) and _capitalised(words[k]):
         k += 1
-    if k < len(words) and words[k][:1].islower():
-        k -= 1  # "… Cường Công văn": the last capitalised word opens a phrase
-    if not 2 <= k <= 5 or (k < len(words) and len(line) < 60):
-        return None  # a name line carries nothing else, unless a web copy glued a long tail to it
+    glued = k < len(words) and words[k][:1].islower()
+    if glued:
+        k -= 1  # "… Cường Công văn", "Lâm Văn Bi Mẫu biểu số 01": the last capitalised word opens a phrase
+    if not 2 <= k <= 5 or (k < len(words) and len(line) < 60 and not glued):
+        return None  # a name line carries nothing else, unless a web copy glued a tail to it
     return " ".join(words[:k])
 
 
@@ -139,6 +141,7 @@ class StructureParser:
                                        + r")\s*(?=[^\W\d_])(?!\w*[a-zđ])")  # "TM. ỦY BAN …", not "TM. các …"
         self.directive_head_re = re.compile(words_pattern(s["directive_headings"]), re.IGNORECASE)
         self.dangling_end_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['dangling_words'])})$")
+        self.leader_tail_re = re.compile(rf"(?i)\s+(?:{words_pattern(a['leader_titles'])})$")
 
     def parse(self, text: str, paras: list[Paragraph]) -> Structure:
         texts = [text[p.start:p.end] for p in paras]
@@ -278,8 +281,16 @@ class StructureParser:
         title_text = " ".join(x for x in title if x).strip(" -")
         if meta.get("doc_type") == "THÔNG BÁO KẾT LUẬN":  # "THÔNG BÁO" / "KẾT LUẬN CỦA …": the type's second line
             title_text = re.sub(r"(?i)^kết\s*luận\s*", "", title_text)
-        meta["title"] = title_text
+        meta["title"] = self._without_authority(title_text, meta.get("issuer", ""))
         return i
+
+    def _without_authority(self, title: str, issuer: str) -> str:
+        """A decision's title without the authority line a web copy glued to it: "… CHÍNH PHỦ SỐ THỦ TƯỚNG CHÍNH PHỦ",
+        "… TỈNH BẮC NINH CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC NINH" (but "… CỦA ỦY BAN NHÂN DÂN TỈNH" names it)."""
+        if not issuer or len(title) <= len(issuer) or not title.upper().endswith(issuer.upper()):
+            return title
+        rest = self.leader_tail_re.sub("", title[:-len(issuer)].rstrip())
+        return title if self.dangling_end_re.search(rest) else rest.rstrip(" ,-")
 
     def _body_end(self, texts: list[str], start: int) -> int:
         for i in range(start, len(texts)):
@@ -378,7 +389,8 @@ def _join_continuations(text: str, paras: list[Paragraph], dangling_end_re: re.P
     ("yêu cầu nộp hồ sơ …"), or in a digit that is no marker after a line left open ("… ngày" /
     "19 tháng 6 năm 2025 …"), or any line after an open enumeration ("… tồn đọng: (i)"), continues
     the paragraph before it. So does a dash line after a long sentence left open: a heading is short, and
-    "… về trật tự xã hội" / "- Cơ quan thường trực …" is one sentence with a dash inside. A line that ends in a
+    "… về trật tự xã hội" / "- Cơ quan thường trực …" is one sentence with a dash inside, and so is a dash line in
+    lower case after any open line: the dash of a compound ("… kinh tế" / "- xã hội của tỉnh."). A line that ends in a
     word no sentence or heading ends in ("… phối hợp với" / "Bộ Công an …") goes on in the next, whatever its case.
     """
     out: list[Paragraph] = []
@@ -390,7 +402,8 @@ def _join_continuations(text: str, paras: list[Paragraph], dangling_end_re: re.P
             if (not MARKER_RE.match(t) and (t[:1].islower() or (t[:1].isdigit() and open_end)
                                             or dangling_end_re.search(prev)
                                             or re.search(r"\((?:[ivx]+|\d{1,2})\)$", prev))) \
-                    or (open_end and len(prev) >= OPEN_SENTENCE and _DASH_RE.match(t)):
+                    or (open_end and (dash := _DASH_RE.match(t))
+                        and (len(prev) >= OPEN_SENTENCE or t[dash.end():][:1].islower())):
                 out[-1] = Paragraph(out[-1].start, p.end, p.page)
                 continue
         out.append(p)

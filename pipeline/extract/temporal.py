@@ -24,6 +24,9 @@ _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6
 _TIME_OF_DAY = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*(?:ngày\s*)?)?"
 _YEAR = r"(\d{4})"
 _ATOMS = {
+    # "từ ngày 08 đến ngày 10 tháng 12 năm 2025": the first day borrows the month and year of the second
+    "day_range": rf"(?:ngày\s+)?(\d{{1,2}})\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(\d{{1,2}})\s+tháng\s+(\d{{1,2}})"
+                 rf"(?:\s*(?:năm|,)\s*{_YEAR})?",
     "day_long": rf"(?:ngày\s+)?(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?:\s*(?:năm|,)\s*{_YEAR})?",
     "day": rf"(?:ngày\s+)?(\d{{1,2}})\s*[/-]\s*(\d{{1,2}})(?:\s*[/-]\s*{_YEAR})?(?![\d/])",
     "day_dotted": rf"(?:ngày\s+)?(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR}(?!\d)",  # "31.12.2025"; "8.9" is a criterion
@@ -38,7 +41,9 @@ _ATOMS = {
     # "Tết Nguyên đán Bính Ngọ 2026": the first day of a lunar year, named by its sexagenary name or year
     "lunar_new_year": rf"Tết\s+(?:Nguyên\s+đán|Âm\s+lịch|cổ\s+truyền)(?:\s+([A-ZĐ][^\W\d_]*\s+[A-ZĐ][^\W\d_]*))?"
                       rf"(?:\s+(?:năm\s+)?{_YEAR})?",
-    "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(ngày|tuần|tháng)(?:\s+làm\s+việc)?",
+    # "15 (mười lăm) ngày làm việc": the number may be spelt out again in brackets
+    "relative": r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s*\([^()\d]{1,20}\))?"
+                r"\s+(ngày|tuần|tháng)(\s+làm\s+việc)?",
 }
 _BARE_YEAR_RE = re.compile(r"\s*((?:19|20)\d\d)\s*")
 _ATOM_RE = re.compile("|".join(f"(?P<{k}>{_TIME_OF_DAY}{v})" for k, v in _ATOMS.items()), re.IGNORECASE)
@@ -52,10 +57,22 @@ class _Atom:
     last: date | None
     granularity: str
     relative_days: int | None = None  # "10 ngày": a duration, counted from the document date
+    working_days: bool = False  # "10 ngày làm việc": Saturdays and Sundays do not count (public holidays do)
+    is_range: bool = False  # "2026-2030", "ngày 08 đến ngày 10 tháng 12": a span of its own, first to last
 
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _days_after(day: date, count: int, working: bool) -> date:
+    """The date ``count`` days after ``day``; working days skip Saturdays and Sundays."""
+    if not working:
+        return day + timedelta(days=count)
+    while count:
+        day += timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
 
 
 _PERIODS = {"tháng": (1, "month"), "quý": (3, "quarter"), "năm": (12, "year")}  # months in each, granularity
@@ -97,7 +114,7 @@ class TemporalNormaliser:
         end = r"\s*(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*)?(?:là|vào|ngày|thời\s+điểm|,)?\s*$"
         self.by_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['by'])}){end}", re.IGNORECASE)
         self.within_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['within'])}){end}", re.IGNORECASE)
-        self.from_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['from'])})(?:\s+hết)?{end}", re.IGNORECASE)
+        self.from_re = re.compile(rf"(?<!\w)(?:{words_pattern(t['from'])})(?:\s+hết)?{end}", re.IGNORECASE)
         self.label_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['label'])})\s*:\s*$", re.IGNORECASE)
         self.period_re = re.compile(rf"(?:^|[^\w])(?:{words_pattern(t['period'])})\s*$", re.IGNORECASE)
         self.until_re = re.compile(r"\s*(?:đến|tới)\s+(?:hết\s+)?", re.IGNORECASE)
@@ -121,6 +138,16 @@ class TemporalNormaliser:
         caps = g[1:]
         anchor = doc_date.year if doc_date else None
         try:
+            if kind == "day_range":
+                first_day, last_day, month = int(caps[0]), int(caps[1]), int(caps[2])
+                year = int(caps[3]) if len(caps) > 3 else anchor
+                if year is None:
+                    return None
+                last = date(year, month, last_day)
+                # "từ ngày 25 đến ngày 05 tháng 01": the first day lies in the month before
+                first_month = date(year, month, 1) if first_day <= last_day else date(year, month, 1) - timedelta(days=1)
+                first = date(first_month.year, first_month.month, first_day)
+                return _Atom(m.start(), m.end(), first, last, "day", is_range=True)
             if kind in ("day", "day_long", "day_dotted"):
                 day, month = int(caps[0]), int(caps[1])
                 year = int(caps[2]) if len(caps) > 2 else anchor
@@ -153,7 +180,7 @@ class TemporalNormaliser:
                 a, b = int(caps[0]), int(caps[1])
                 if not 1900 < a <= b < 2200:
                     return None
-                return _Atom(m.start(), m.end(), date(a, 1, 1), date(b, 12, 31), "year")
+                return _Atom(m.start(), m.end(), date(a, 1, 1), date(b, 12, 31), "year", is_range=True)
             if kind == "year":
                 year = int(caps[0])
                 if not 1900 < year < 2200:
@@ -175,7 +202,8 @@ class TemporalNormaliser:
             if kind == "relative":
                 n = int(caps[0]) if caps[0].isdigit() else _NUMBER_WORDS[caps[0].lower()]
                 days = n * {"ngày": 1, "tuần": 7, "tháng": 30}[caps[1].lower()]
-                return _Atom(m.start(), m.end(), None, None, "day", relative_days=days)
+                return _Atom(m.start(), m.end(), None, None, "day", relative_days=days,
+                             working_days=len(caps) > 2 and caps[1].lower() == "ngày")
         except (ValueError, KeyError):
             return None
         return None
@@ -210,7 +238,7 @@ class TemporalNormaliser:
             deadline = None
             if atom.relative_days is not None:
                 if self.within_re.search(before) or self.by_re.search(before):
-                    end = doc_date + timedelta(days=atom.relative_days) if doc_date else None
+                    end = _days_after(doc_date, atom.relative_days, atom.working_days) if doc_date else None
                     deadline = self._make(text, atom.start, atom.end, "by", None, end, atom.granularity)
             elif m_from := self.from_re.search(before):
                 start_pos = atom.start - (len(before) - m_from.start())
@@ -219,6 +247,8 @@ class TemporalNormaliser:
                 if nxt and until and nxt.start == until.end() and nxt.last:
                     used.add(i + 1)
                     deadline = self._make(text, start_pos, nxt.end, "from_to", atom.first, nxt.last, nxt.granularity)
+                elif atom.is_range:  # "từ năm 2026 - 2030"
+                    deadline = self._make(text, start_pos, atom.end, "from_to", atom.first, atom.last, atom.granularity)
                 elif "nay" in m_from.group(0).lower() and atom.last:
                     # "từ nay đến hết năm 2025": the atom is the end, the start is the document date
                     deadline = self._make(text, start_pos, atom.end, "from_to", doc_date, atom.last, atom.granularity)
