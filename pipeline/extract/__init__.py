@@ -119,15 +119,14 @@ class Extractor:
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
         self.urgent_re = re.compile(rf"(?i)(?:{words_pattern(s['urgent_openers'])})(?!\w)")
-        opens = rf"(?i)^\s*(?:{MARKER})?\s*(?:về\s+)?"
-        self.report_section = re.compile(rf"{opens}(?:{words_pattern(s['report_sections'])})(?!\w)")
-        self.frame_section = re.compile(rf"{opens}(?:{words_pattern(s['frame_sections'])})(?!\w)")
+        marker = rf"^\s*(?:{MARKER})?\s*"
+        self.report_section = re.compile(rf"(?i){marker}(?:về\s+)?(?:{words_pattern(s['report_sections'])})(?!\w)")
+        self.frame_section = re.compile(rf"(?i){marker}(?:về\s+)?(?:{words_pattern(s['frame_sections'])})(?!\w)")
         # "1. Đối với các bộ, ngành:", "Về giải ngân vốn, Bộ Tài chính:", agencies masked as "§"
         self.addressed_head_re = re.compile(rf"(?i)^(?:(?:{words_pattern(s['addressed_heads'])})\s+|về\s[^,:;§]*,\s*)"
                                             rf"(?:§\s*(?:,|và)?\s*)+:?$")
         self.assigning_head = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assigning_head_cues'])})(?!\w)")
-        self.purpose_heading = re.compile(rf"(?i)^\s*(?:{MARKER})?\s*(?:{words_pattern(s['purpose_headings'])})")
-        marker = rf"^\s*(?:{MARKER})?\s*"
+        self.purpose_heading = re.compile(rf"(?i){marker}(?:{words_pattern(s['purpose_headings'])})")
         qualifiers = rf"(?:\s+(?:{words_pattern(s['attribute_qualifiers'])}))*"
         # a deadline line may go without its colon: "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025."
         when = rf"\s+(?:{words_pattern(self.lexicon.temporal['by'] + self.lexicon.temporal['within'])})(?:\s+(?:ngày|tháng|quý|năm))?\s+\d"
@@ -225,7 +224,7 @@ class Extractor:
             addressed = unit.parent is not None and unit.parent < len(out) \
                 and any(a.role == "lead" for a in out[unit.parent].agencies)
             score = 0.0 if attr or len(out) in addressees else \
-                self._task_score(unit, st.units, agencies, first_item, fielded, bool(deadlines), addressed)
+                self._task_score(len(out), st.units, agencies, first_item, fielded, bool(deadlines), addressed)
             out.append(_Analysed(unit, agencies, deadlines, figures, score, attr))
         if self.classifier:
             texts = [classifier_text(a, st.units) for a in out]
@@ -318,9 +317,11 @@ class Extractor:
         opening = MARKER_RE.sub("", unit.text, count=1).lstrip()
         return "lead" in kinds or bool(self.opening_verb_re.match(opening) or self.cue_re.search(opening))
 
-    def _task_score(self, unit: Unit, units: list[Unit], agencies: list[Agency], first_item: int | None,
+    def _task_score(self, index: int, units: list[Unit], agencies: list[Agency], first_item: int | None,
                     has_fields: bool = False, has_deadline: bool = False, addressed: bool = False) -> float:
-        """1 or 0 where a rule is sure; otherwise a rule estimate, averaged with the classifier's probability."""
+        """1 or 0 where a rule is sure for ``units[index]``; otherwise a rule estimate, averaged with the classifier's
+        probability."""
+        unit = units[index]
         body = self.task_label_re.sub("", unit.text, count=1)
         if unit.is_head or unit.kind == "roman" or len(body) < 15 or body.rstrip().endswith(":"):
             return 0.0
@@ -356,9 +357,9 @@ class Extractor:
             return 0.0
         if len(body) < 60 and not re.search(r"[.;]\s*$", body):
             return 0.0  # a heading
-        # only an outright order counts there: a view "phải bảo đảm …" or "lãnh đạo, chỉ đạo …" orders nobody
         reporting, assessing = self._report_section(unit), bool(self.assessment_heading.search(unit.section[:120]))
-        assigned = (reporting or assessing) and self._under_assigning_head(unit, units)
+        assigned = (reporting or assessing) and self._under_assigning_head(index, units)
+        # only an outright order counts there: a view "phải bảo đảm …" or "lãnh đạo, chỉ đạo …" orders nobody
         if reporting and not assigned and not self.strong_cue.search(body) \
                 and not self.order_clause.search(body) and not any(a.role == "lead" for a in agencies):
             return 0.0  # "I. QUAN ĐIỂM / 3. Phát triển hạ tầng số …", "I. TÌNH HÌNH … / - Sản xuất công nghiệp …"
@@ -412,12 +413,13 @@ class Extractor:
         return bool(self.report_section.match(section)
                     or self.frame_section.match(section) and not self.directive_heading.search(section))
 
-    def _under_assigning_head(self, unit: Unit, units: list[Unit]) -> bool:
-        """A head inside the unit's section assigns the items under it."""
+    def _under_assigning_head(self, index: int, units: list[Unit]) -> bool:
+        """A head inside the section of ``units[index]`` assigns the items under it."""
+        unit = units[index]
         heads = [units[i].text for i in _ancestors(unit, units) if units[i].kind != "roman"]
         # a paragraph that introduces the run of bullets it stands before ("Căn cứ tình hình thực tế, các cơ quan phối
         # hợp thực hiện các hoạt động sau:" / "- Lồng ghép …") heads them as well, though not their parent
-        k = next(i for i, u in enumerate(units) if u is unit)
+        k = index
         while k > 0 and units[k - 1].parent == unit.parent and units[k - 1].kind == unit.kind:
             k -= 1
         if k > 0 and units[k - 1].parent == unit.parent and units[k - 1].text.rstrip().endswith(":"):
