@@ -1,3 +1,3 @@
 """ketluan: scanned Vietnamese official conclusions to tables."""
 
-__version__ = "0.7.14"
+__version__ = "0.7.15"

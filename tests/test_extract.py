@@ -1104,3 +1104,80 @@ def test_a_web_copy_glues_the_authority_to_the_title_and_an_appendix_to_the_sign
     extractor.extract(doc)
     assert doc.metadata["title"] == "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH"
     assert doc.metadata["signer_name"] == "Lê Văn Tâm"
+
+
+def test_a_collective_subject_keeps_its_qualifiers_in_a_list_after_a_title_and_mid_paragraph(extractor):
+    # "… viễn thông, doanh nghiệp bưu chính" lists one kind of body; "có biển" qualifies a subject that opens a
+    # sentence after a leader's title; "căn cứ" opens the predicate's clause, with or without its comma
+    doc = _plan(34, "III. TỔ CHỨC THỰC HIỆN\n"
+                    "1. Các doanh nghiệp viễn thông, doanh nghiệp bưu chính ưu tiên đầu tư hạ tầng số tại vùng sâu.\n"
+                    "2. Các ban đảng ban hành kế hoạch thực hiện. Bí thư các tỉnh ủy, thành ủy có biển trực tiếp chỉ đạo "
+                    "việc thực hiện.\n"
+                    "3. Các ngành, lĩnh vực khác, căn cứ nội dung Kế hoạch này, xây dựng kế hoạch của ngành.\n"
+                    "4. Các sở, ngành căn cứ hướng dẫn của Sở Nội vụ tổ chức rà soát hồ sơ.\n")
+    assert _task_leads(extractor, doc) == [
+        ("III.1", ["các doanh nghiệp viễn thông, doanh nghiệp bưu chính"]),
+        ("III.2", ["các ban đảng", "các tỉnh ủy, thành ủy có biển"]),
+        ("III.3", ["các ngành, lĩnh vực khác"]),
+        ("III.4", ["các sở, ngành"])]
+
+
+def test_a_body_singled_out_a_collective_pointing_back_and_a_list_ended_by_a_title(extractor):
+    # "Riêng UBND tỉnh C …" under the head of five provinces is C's alone; "các tỉnh này" are the three named before
+    # it; "…, Tân Đức và Chủ tịch UBND phường Hà Thanh" ends the list of communes at the title
+    doc = _cong_dien(245, "1. Chủ tịch UBND các tỉnh: Hòa Lĩnh, Nam Tân, Bắc Khê chưa chỉ đạo quyết liệt. Chủ tịch UBND "
+                          "các tỉnh này trực tiếp chỉ đạo lập chốt kiểm dịch, báo cáo trước ngày 15/12/2025.\n"
+                          "2. Ủy ban nhân dân các tỉnh: Hòa Lĩnh, Nam Tân:\n"
+                          "a) Chủ động vận hành các cống ngăn mặn, tích trữ nước ngọt trong hệ thống kênh rạch.\n"
+                          "b) Riêng UBND tỉnh Nam Tân khẩn trương hoàn thành dự án cống ngăn mặn Rạch Đùng.\n"
+                          "3. Chủ tịch UBND các xã: Phú Thịnh, Tân Đức và Chủ tịch UBND phường Hà Thanh:\n"
+                          "a) Trực tiếp chỉ đạo, chịu trách nhiệm về tiến độ giải phóng mặt bằng trên địa bàn.\n")
+    provinces = ["Ủy ban nhân dân tỉnh Hòa Lĩnh", "Ủy ban nhân dân tỉnh Nam Tân"]
+    assert _task_leads(extractor, doc) == [
+        ("1", provinces + ["Ủy ban nhân dân tỉnh Bắc Khê"]),
+        ("2.a", provinces),
+        ("2.b", ["Ủy ban nhân dân tỉnh Nam Tân"]),
+        ("3.a", ["Ủy ban nhân dân xã Phú Thịnh", "Ủy ban nhân dân xã Tân Đức", "Ủy ban nhân dân phường Hà Thanh"])]
+
+
+def test_answers_to_proposals_that_only_approve_or_note_assign_nothing_and_bullets_of_an_order_are_tasks(extractor):
+    # "Về đề xuất …: Ghi nhận …" and "Đồng ý … các hộ đã bàn giao mặt bằng" ("bàn giao" is no "giao") ask nobody
+    # to act; "Đồng ý …; giao Bộ Công Thương …" does; the bullets of "(4) Chỉ đạo … các giải pháp …:" are orders
+    # whatever verb they open with
+    doc = _pm_notice(650, "1. Về đề xuất của UBND tỉnh Hòa Lĩnh về đầu tư Trung tâm logistics lúa gạo: Ghi nhận đề "
+                          "xuất của Tỉnh; việc lựa chọn địa điểm thực hiện theo quy hoạch được duyệt.\n"
+                          "2. Về đề xuất của Hiệp hội Lương thực Việt Nam về dự trữ lưu thông: Đồng ý về chủ trương; "
+                          "giao Bộ Công Thương nghiên cứu, tiếp thu khi sửa đổi Nghị định số 107/2018/NĐ-CP.\n"
+                          "3. Đồng ý về chủ trương cho phép tạm ứng kinh phí bồi thường cho các hộ đã bàn giao mặt "
+                          "bằng trước khi phê duyệt phương án tái định cư.\n"
+                          "4. Chỉ đạo UBND tỉnh Hòa Lĩnh thực hiện đồng bộ các giải pháp thúc đẩy tăng trưởng:\n"
+                          "- Cơ cấu lại nền kinh tế gắn với đổi mới mô hình tăng trưởng; cải thiện môi trường đầu tư, "
+                          "thu hút các nhà đầu tư chiến lược.\n")
+    assert _task_leads(extractor, doc) == [("II.2", ["Bộ Công Thương"]),
+                                           ("II.4.-1", ["Ủy ban nhân dân tỉnh Hòa Lĩnh"])]
+
+
+def test_an_appendix_table_with_cells_parted_by_bars_gives_its_rows_as_tasks(extractor):
+    doc = _plan(263, "III. TỔ CHỨC THỰC HIỆN\n"
+                     "1. Sở Nội vụ chủ trì theo dõi, đôn đốc thực hiện Kế hoạch này.\n"
+                     "Nơi nhận:\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHoàng Văn Sĩ\n"
+                     "PHỤ LỤC\nDANH MỤC NHIỆM VỤ TRỌNG TÂM\n"
+                     "STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n"
+                     "1 | Ban hành Quy định đánh giá, xếp loại công chức cấp xã | Sở Nội vụ | Các sở, ngành | "
+                     "Trước ngày 15/01/2026\n"
+                     "2 | Bố trí kinh phí thực hiện Kế hoạch | Sở Tài chính | Sở Nội vụ | Quý I/2026\n")
+    extractor.extract(doc)
+    rows = [(t.text, t.lead_agencies, t.deadline) for t in doc.tasks[1:]]
+    assert rows == [("Ban hành Quy định đánh giá, xếp loại công chức cấp xã", ["Sở Nội vụ"], "2026-01-15"),
+                    ("Bố trí kinh phí thực hiện Kế hoạch", ["Sở Tài chính"], "2026-03-31")]
+
+
+def test_a_plenum_of_a_party_term_is_no_count_and_named_departments_are_whole(extractor):
+    finder = MetricFinder(load_lexicon())
+    assert finder.find("Nghị quyết Hội nghị Trung ương 8 khóa XIII; tổ chức 03 khóa đào tạo.")[0].unit == "khóa"
+    assert len(finder.find("Nghị quyết Hội nghị Trung ương 8 khóa XIII; tổ chức 03 khóa đào tạo.")) == 1
+    doc = _cong_dien(246, "1. Bộ trưởng Bộ Nông nghiệp và Môi trường:\n"
+                          "a) Chỉ đạo Cục Chăn nuôi và Thú y tăng cường kiểm tra chất lượng vắc xin lưu hành.\n"
+                          "2. Đề nghị Hiệp hội Lương thực Việt Nam hướng dẫn doanh nghiệp hội viên tạm trữ lúa gạo.\n")
+    assert _task_leads(extractor, doc) == [("1.a", ["Cục Chăn nuôi và Thú y"]),
+                                           ("2", ["Hiệp hội Lương thực Việt Nam"])]

@@ -107,6 +107,7 @@ class Extractor:
             rf"|(?:{words_pattern(s['statement_subjects'])}))(?!\w)")
         self.passive_re = re.compile(r"(?i)^(?:(?!(?:phải|cần)\s)[^,;:.]){2,60}?\sđược(?!\w)(?!\s+(?:giao|phân\s+công)(?!\w))")
         self.appraisal_re = re.compile(rf"(?i)(?:{words_pattern(s['appraisal_openers'])})(?!\w)")
+        self.topic_re = re.compile(rf"(?i)(?:{words_pattern(s['proposal_topics'])})(?!\w)[^:]{{0,300}}:\s*")
         self.approval_re = re.compile(rf"(?i)(?:{words_pattern(s['approval_openers'])})(?!\w)")
         self.retrospective_re = re.compile(
             rf"(?i)(?:{words_pattern(s['retrospective_openers'])})(?!\w)"
@@ -114,7 +115,12 @@ class Extractor:
             rf"(?:{words_pattern(s['retrospective_span_units'])})(?!\w)")
         self.situation_re = re.compile(rf"(?i)^[^;:.]{{0,100}}?(?<!\w)(?:{words_pattern(s['situation_predicates'])})(?!\w)")
         # an order given, not one referred to ("theo đề nghị của Bộ …", "yêu cầu tại Văn bản …")
-        self.order_re = re.compile(rf"(?i)(?<!\w)(?<!theo )(?:{words_pattern(s['order_words'])})(?!\w)(?!\s+(?:của|tại)\b)")
+        # … nor a word of a compound ("bàn giao mặt bằng", "giao thông")
+        compounds = s["order_word_compounds"]
+        after = "".join(f"(?<!{re.escape(c.rsplit(' ', 1)[0])} )" for c in compounds if c.split()[-1] in s["order_words"])
+        before = words_pattern([c for c in compounds if c.split()[0] in s["order_words"]])
+        self.order_re = re.compile(rf"(?i)(?<!\w)(?<!theo ){after}(?!(?:{before})(?!\w))"
+                                   rf"(?:{words_pattern(s['order_words'])})(?!\w)(?!\s+(?:của|tại)\b)")
         self.past_re = re.compile(rf"(?i)(?<!\w)(?:{words_pattern(s['assessment_cues'])})(?!\w)")
         self.assessment_heading = re.compile(rf"(?i)(?:{words_pattern(s['assessment_headings'])})")
         self.directive_heading = re.compile(rf"(?i)(?:{words_pattern(s['directive_headings'])})")
@@ -208,7 +214,9 @@ class Extractor:
             ]
             # a bare "Tỉnh" the document does not name is no one body
             agencies = [ag for ag in agencies if ag.name not in self.agencies.admin_units]
-            agencies = self._whole_actor(unit, self.agencies.plural_committees(agencies), places)
+            agencies = self.agencies.without_back_references(unit.text, unit.start,
+                                                             self.agencies.plural_committees(agencies))
+            agencies = self._whole_actor(unit, agencies, places)
             if unit.children and agencies:
                 agencies = self._addressed(unit, agencies)
             if attr == "lead" and not agencies:
@@ -241,15 +249,19 @@ class Extractor:
         body_start = marker.end() if marker else 0
         mentions = [(ag.start - unit.start, ag.end - unit.start) for ag in agencies]
         found = self.agencies.actor_phrase_end(unit.text, body_start, mentions)
-        if found is None:
-            subject_end = self.agencies.subject_phrase_end(unit.text, body_start, mentions)
-            if subject_end is None:
-                return agencies
-            found = 0, subject_end
-        last, end = found
-        written = unit.text[agencies[last].start - unit.start:end]
-        whole = replace(agencies[last], text=written, name=self.agencies.canonical(written, places), end=unit.start + end)
-        return agencies[:last] + [whole] + agencies[last + 1:]
+        out = list(agencies)
+        if found:
+            k, end = found
+            written = unit.text[agencies[k].start - unit.start:end]
+            out[k] = replace(agencies[k], text=written, name=self.agencies.canonical(written, places),
+                             end=unit.start + end)
+            return out
+        for k, end in self.agencies.subject_phrase_ends(unit.text, body_start, mentions).items():
+            # the qualifier joins the name as recognised ("Bí thư các tỉnh ủy, thành ủy" is "các tỉnh ủy, thành ủy")
+            tail = unit.text[agencies[k].end - unit.start:end]
+            out[k] = replace(agencies[k], text=agencies[k].text + tail,
+                             name=self.agencies.canonical(agencies[k].name + tail, places), end=unit.start + end)
+        return out
 
     def _addressed(self, unit: Unit, agencies: list[Agency]) -> list[Agency]:
         """The agencies of a head that names whom its items address ("1. Đối với các bộ, ngành, địa phương:"), as
@@ -336,13 +348,20 @@ class Extractor:
         opening = MARKER_RE.sub("", body, count=1).lstrip()
         opens_with_verb = bool(self.opening_verb_re.match(opening))
         after_subject = self._after_subject(unit, opening, agencies)
-        if not (opens_with_verb or self.cue_re.search(masked) or self._subject_acts(after_subject, opening)):
+        parent = units[unit.parent] if unit.parent is not None else None
+        # a bullet under "(4) Chỉ đạo … thực hiện đồng bộ các giải pháp …:" is an order in whatever verb it opens with
+        ordered = parent is not None and parent.is_head and self._assigns(parent.text)
+        if not (opens_with_verb or self.cue_re.search(masked) or self._subject_acts(after_subject, opening) or ordered):
             return 0.0
-        spoken = self._after_speaker(unit, opening, agencies)
-        if self.appraisal_re.match(spoken) and not self.order_re.search(masked):
+        # the answer to a proposal follows its topic: "3. Về đề xuất của Ủy ban nhân dân tỉnh …: Ghi nhận …"
+        topic = self.topic_re.match(opening)
+        answer = opening[topic.end():] if topic else opening
+        spoken = self._after_speaker(unit, answer, agencies)
+        answer_masked = masked[len(masked) - len(answer):]
+        if self.appraisal_re.match(spoken) and not self.order_re.search(answer_masked):
             return 0.0  # "Đánh giá cao Bộ A, các địa phương đã chủ động triển khai …": the issuer appraises
-        if self.approval_re.match(spoken) and not self.order_re.search(masked) \
-                and not any(a.role == "lead" for a in agencies):
+        if self.approval_re.match(spoken) and not self.order_re.search(answer_masked) \
+                and not any(a.role == "lead" and a.end > unit.end - len(answer) for a in agencies):
             return 0.0  # "Đồng ý chủ trương đầu tư … theo đề xuất của tỉnh": the issuer approves, nobody is to act
         if (self.retrospective_re.match(opening) or not opens_with_verb and not self.cue_re.match(opening)
                 and self.situation_re.match(opening)) \
@@ -365,7 +384,6 @@ class Extractor:
             return 0.0  # "I. QUAN ĐIỂM / 3. Phát triển hạ tầng số …", "I. TÌNH HÌNH … / - Sản xuất công nghiệp …"
         if assessing and not assigned and not self.strong_cue.search(body):
             return 0.2
-        parent = units[unit.parent] if unit.parent is not None else None
         if parent is not None and parent.is_head and self.assessment_heading.search(parent.text[:120]) \
                 and not self.directive_heading.search(parent.text + " " + unit.section[:120]) \
                 and not self.strong_cue.search(body) and not self.order_re.search(masked):

@@ -17,7 +17,7 @@ from ..model import Agency
 from .lexicon import LOWER, Lexicon, words_pattern
 
 ACTOR_PHRASE_MAX = 150  # an item naming only its actor names it in at most this many characters
-SUBJECT_QUALIFIER_MAX = 4  # words that may qualify a collective subject before its predicate
+SUBJECT_QUALIFIER_MAX = 6  # words that may qualify a collective subject before its predicate
 _PROPER = r"(?:[A-ZĐ][^\W\d_]*|[A-ZĐ]{2,})"
 _NAME = rf"{_PROPER}(?:\s+{_PROPER}){{0,3}}"
 _LINE_NAME = rf"{_PROPER}(?:[ \t]+{_PROPER}){{0,3}}"  # on one line: a title's "tỉnh Lâm Đồng" ends with it
@@ -76,6 +76,7 @@ class AgencyRules:
             rf"|\s+(?:{words_pattern(a['domains'])})(?!\w)|\s+Trung\s+ương(?!\w)|\s+(?!Ủy\b|Hội\b|Sở\b|Ban\b|Bộ\b)(?:{name})"
             rf"|\s+các\s+cấp(?!\w))",  # "Ủy ban nhân dân các cấp", "Hội đồng Thi đua - Khen thưởng các cấp"
         )
+        self.back_reference_re = re.compile(rf"\s+(?:{words_pattern(a['back_references'])})(?!\w)", re.IGNORECASE)
         self.unit_slash_re = re.compile(rf"(?<=\w)\s*/\s*(?=(?:{admin})(?!\w))")
         self.domain_set = {d.lower() for d in self.domains} | {k.lower() for k in self.abbr}
         self.related_re = re.compile(r"\s+(?:có\s+)?liên\s+quan")
@@ -125,7 +126,7 @@ class AgencyRules:
         self.central_cities = a["central_cities"]
         self.provinces = set(lexicon.structure["provinces"]) - set(self.central_cities)
         units = words_pattern(a["place_actor_units"])
-        place = rf"{_NOT_HEAD}{_NAME}"
+        place = rf"{_NOT_HEAD}(?!(?i:{titles})(?!\w)){_NAME}"  # "…, Tân Đức và Chủ tịch UBND phường …" ends the list
         # "Các tỉnh Nghệ An, Quảng Ngãi", "Thành phố Hà Nội", "tỉnh Lâm Đồng"
         self.place_list_re = re.compile(rf"(?<!\w)(?:[Cc]ác\s+)?(?i:{units})\s+({place}(?:\s*(?:,|và)\s*{place})*)")
         self.place_name_re = re.compile(place)
@@ -185,8 +186,14 @@ class AgencyRules:
         # the words that qualify a collective subject before its predicate: "Các địa phương ven biển khẩn trương …"
         ends = stops + predicates + a["subject_qualifier_stops"]
         qualifier = rf"(?!(?:{words_pattern(a['function_words'] + ends)})(?!\w))[{LOWER}]+(?!\w)"
+        # the qualifiers may run on as a list of one kind ("Các doanh nghiệp viễn thông, doanh nghiệp bưu chính ưu
+        # tiên …") and leave an aside in brackets before the predicate ("Các bộ, cơ quan quản lý ngành, lĩnh vực (…)
+        # khẩn trương …"); "căn cứ" opens the predicate's clause ("Các ngành, lĩnh vực khác, căn cứ …")
+        # "Các tỉnh ủy, thành ủy có biển …": "có" opens a qualifier unless it opens a predicate ("có trách nhiệm")
+        having = rf"\s+(?!(?:{words_pattern([e for e in ends if e.startswith('có ')])})(?!\w))có(?=\s+{qualifier})"
         self.subject_tail_re = re.compile(
-            rf"((?:\s+{qualifier}){{1,{SUBJECT_QUALIFIER_MAX}}}?)(?=\s+(?i:{words_pattern(predicates + stops)})(?!\w))")
+            rf"((?:{having})?(?:\s*,\s*{qualifier}|\s+{qualifier}){{1,{SUBJECT_QUALIFIER_MAX}}}?)(?:\s*\([^()]{{1,200}}\))?"
+            rf"(?=\s+(?i:{words_pattern(predicates + stops)})(?!\w)|\s*,?\s*(?i:căn\s+cứ)(?!\w))")
         self.assign_cue_re = re.compile(
             rf"(?i)\s*(?:{words_pattern([c for c in a['lead_before'] if c not in a['directs_before']])})\s+")
         self.abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(self.abbr, key=len, reverse=True))
@@ -359,20 +366,27 @@ class AgencyRules:
             return None  # another name follows that the patterns do not know: keep it out of this one
         return inside[-1], end
 
-    def subject_phrase_end(self, text: str, body_start: int, mentions: list[tuple[int, int]]) -> int | None:
-        """The end of a collective that opens an item as its subject, where a few lower-case words qualify it before
-        the predicate: "Các địa phương ven biển khẩn trương …", "Các đơn vị điện lực khẩn trương …" name "các địa
-        phương ven biển" and "các đơn vị điện lực". None where the item opens otherwise or the name is whole
-        ("Chỉ đạo các ngân hàng …" names the bodies directed, not the subject)."""
+    def subject_phrase_ends(self, text: str, body_start: int, mentions: list[tuple[int, int]]) -> dict[int, int]:
+        """The ends of the collectives that open an item or a sentence as its subject, where a few lower-case words
+        qualify them before the predicate: "Các địa phương ven biển khẩn trương …", "…. Các tỉnh ủy, thành ủy có biển
+        chỉ đạo …" name "các địa phương ven biển" and "các tỉnh ủy, thành ủy có biển". ``mentions`` are (start, end)
+        in ``text``, in order; returns {mention index: new end}, empty where no name runs on ("Chỉ đạo các ngân hàng
+        …" names the bodies directed, not the subject)."""
         cue = self.assign_cue_re.match(text, body_start)
-        start = cue.end() if cue else body_start
-        if not mentions or text[start:mentions[0][0]].strip() \
-                or not self.is_collective(text[mentions[0][0]:mentions[0][1]]):
-            return None
-        if self.related_end_re.search(text, 0, mentions[0][1]):
-            return None  # "Các cơ quan, đơn vị liên quan tổng hợp …": "liên quan" closes the qualifier
-        m = self.subject_tail_re.match(text, mentions[0][1])
-        return m.end(1) if m else None
+        item_start = cue.end() if cue else body_start
+        ends = {}
+        for k, (start, end) in enumerate(mentions):
+            # what stands before the name in its sentence: nothing, or titles and list glue
+            before = re.split(r"[.;]\s+", text[item_start:start])[-1]
+            title = self.title_before_re.match(text, start)  # a leader's: "Bí thư các tỉnh ủy, thành ủy …"
+            name = text[title.end() if title else start:end].strip()
+            if not self.object_filler.match(before) or not self.is_collective(name) \
+                    or self.related_end_re.search(text, 0, end):
+                continue  # "Các cơ quan, đơn vị liên quan tổng hợp …": "liên quan" closes the qualifier
+            m = self.subject_tail_re.match(text, end)
+            if m and not any(end <= other < m.end(1) for other, _ in mentions[k + 1:]):
+                ends[k] = m.end(1)  # (another name inside is a body of its own kind: "Các sở, ngành, địa phương …")
+        return ends
 
     # --- canonical form ----------------------------------------------------------------------
     def canonical(self, written: str, places: dict[str, str]) -> str:
@@ -551,6 +565,17 @@ class AgencyRules:
                 ag = replace(ag, name=f"các {written.lower()}")
             out.append(ag)
         return out
+
+    def without_back_references(self, text: str, offset: int, agencies: list[Agency]) -> list[Agency]:
+        """A collective that points back ("Chủ tịch UBND các tỉnh này …", "… các tỉnh nêu trên") to bodies of its
+        kind the same paragraph named before it ("Ủy ban nhân dân tỉnh Hòa Lĩnh, …") is those bodies again, not a body
+        of its own (``offset``: where ``text`` starts)."""
+        def repeats(ag: Agency) -> bool:
+            head, plural, _ = ag.name.lower().partition("các ")
+            return bool(plural) and self.back_reference_re.match(text, ag.end - offset) is not None and any(
+                o.end <= ag.start and o.name.lower().startswith(head) and "các " not in o.name.lower()
+                for o in agencies)
+        return [ag for ag in agencies if not repeats(ag)]
 
     def is_purpose_head(self, written: str) -> bool:
         """ "Ban Chỉ đạo", "BCĐ": a body named by its purpose, whose name runs on in lower case."""

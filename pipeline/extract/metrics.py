@@ -4,7 +4,8 @@ Numbers are written the Vietnamese way (thousands ".", decimals ","). A figure
 needs a unit or counted noun from ``metrics.json`` (or "%"); a number followed by
 a time word is a date or a duration, a whole number right after one ("năm 2025")
 is a date, and one after a reference word ("chỉ tiêu 8.9", "Tiêu chí số 2",
-"Điều 5") is a reference, not a figure. A range ("250-400 mm")
+"Điều 5") is a reference, not a figure, and so is a count followed by a Roman
+numeral ("Trung ương 8 khóa XIII"). A range ("250-400 mm")
 is read as its lower bound; figures inside quotation marks belong to slogans.
 """
 
@@ -70,6 +71,9 @@ class MetricFinder:
             # "2 Bộ Công Thương": a row number before a name, not a count of ministries
             if m.group("unit") and m.group("unit")[0].isupper() and not m.group("unit").isupper() \
                     and re.match(r"\s+[A-ZĐ]", text[m.end():]):
+                continue
+            # "Hội nghị Trung ương 8 khóa XIII": a plenum of a term, named by its numbers, not a count of terms
+            if m.group("unit") and re.match(r"\s+[IVXL]+(?!\w)", text[m.end():]):
                 continue
             # "1900-2030": a span of years, not a range of figures
             if m.group("upper") and re.fullmatch(r"(?:19|20)\d\d", m.group("value")):

@@ -12,6 +12,12 @@ is its number on a line, then one line per cell:
     STT / NHIỆM VỤ VÀ GIẢI PHÁP / CHỦ TRÌ / PHỐI HỢP / THỜI GIAN / I / NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH / 1 / Rà soát … /
     Sở Tài chính / Sở, ban, ngành có liên quan / Thường xuyên
 
+Where a document converted from a word processor or a spreadsheet keeps the cells of a row on one line, parted by
+"|" or tabs, the header names the columns and each row is its number, then its cells:
+
+    STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành
+    1 | Ban hành Quy định … | Sở Nội vụ | Các sở, ngành; UBND các xã, phường | Trước ngày 15/01/2026
+
 Each row becomes units of the document's structure: the task (one unit per sentence-ending paragraph of its cell), and
 its agency and deadline cells as field units, so that the extractor reads them like a plan's "- Cơ quan chủ trì: …" lines.
 """
@@ -62,7 +68,7 @@ class TaskTableParser:
 
     def rows(self, text: str, start: int) -> list[TableRow]:
         """The rows of every task table in ``text[start:]`` (the part after the body: appendices)."""
-        return self._flattened_rows(text, start) + self._cell_rows(text, start)
+        return self._flattened_rows(text, start) + self._cell_rows(text, start) + self._delimited_rows(text, start)
 
     def _flattened_rows(self, text: str, start: int) -> list[TableRow]:
         out: list[TableRow] = []
@@ -187,6 +193,35 @@ class TaskTableParser:
                 out.append(TableRow([_unit(text, *task, path, section)], fields))
         return out
 
+    def _delimited_rows(self, text: str, start: int) -> list[TableRow]:
+        """Rows of tables whose cells are parted by "|" or tabs, one row per line."""
+        out: list[TableRow] = []
+        title, appendix, columns = "", "", None
+        for a, b in _lines(text, start):
+            line = text[a:b]
+            if m := _APPENDIX_RE.match(line):
+                title, appendix, columns = " ".join(line.split()), m.group(1) or "", None
+            cells = [_strip(text, *c) for c in _delimited_cells(text, a, b)]
+            if len(cells) < 3:
+                columns = None  # the table has ended
+                continue
+            if any(c is None for c in cells[1:]):
+                continue  # an empty cell: the row is not read
+            if cells[0] and self.serial_re.match(text[slice(*cells[0])]):
+                kinds = [self._column_of(text[slice(*c)]) for c in cells[1:]]
+                readable = kinds.count("task") == 1 and kinds.count("lead") == 1 and "results" not in kinds
+                columns = kinds if readable else None
+                continue
+            if columns is None or len(cells) - 1 != len(columns) or not cells[0] \
+                    or not (number := _ROW_NUMBER_RE.match(text[slice(*cells[0])])):
+                continue
+            path = ".".join(p for p in (f"PL{appendix}", number.group(1)) if p)
+            row = dict(zip(columns, cells[1:]))
+            fields = [(_unit(text, *span, path, title), kind) for kind, span in zip(columns, cells[1:])
+                      if kind in ("lead", "cooperate", "deadline")]
+            out.append(TableRow([_unit(text, *row["task"], path, title)], fields))
+        return out
+
     @staticmethod
     def _cells(text: str, lines: list[tuple[int, int]], columns: list[str]) -> list[tuple[int, int]] | None:
         """A row's lines as its cells, one per column; where there are more lines than columns, the task cell wrapped
@@ -213,6 +248,13 @@ def _lines(text: str, start: int):
     """(start, end) of each line from ``start`` on."""
     for m in re.finditer(r"[^\n]+", text[start:]):
         yield start + m.start(), start + m.end()
+
+
+def _delimited_cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a line whose cells are parted by "|" or tabs."""
+    cuts = [a + m.start() for m in re.finditer(r"[|\t]", text[a:b])]
+    starts, ends = [a] + [c + 1 for c in cuts], cuts + [b]
+    return list(zip(starts, ends))
 
 
 def _paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:

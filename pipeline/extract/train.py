@@ -108,7 +108,7 @@ def train(golds, out: Path, quiet: bool = False, garbled: dict | None = None) ->
                         "--code", str(code)], check=True, capture_output=quiet)
         if out.exists():
             shutil.rmtree(out)
-        shutil.copytree(tmp / "model" / "model-best", out)
+        shutil.copytree(tmp / "model" / "model-last", out)
 
 
 def cross_validate(golds, folds: int, garbled: dict | None = None) -> int:
