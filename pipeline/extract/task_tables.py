@@ -216,10 +216,10 @@ class TaskTableParser:
                     or not (number := _ROW_NUMBER_RE.match(text[slice(*cells[0])])):
                 continue
             path = ".".join(p for p in (f"PL{appendix}", number.group(1)) if p)
-            row = dict(zip(columns, cells[1:]))
+            task = cells[1 + columns.index("task")]
             fields = [(_unit(text, *span, path, title), kind) for kind, span in zip(columns, cells[1:])
                       if kind in ("lead", "cooperate", "deadline")]
-            out.append(TableRow([_unit(text, *row["task"], path, title)], fields))
+            out.append(TableRow([_unit(text, *task, path, title)], fields))
         return out
 
     @staticmethod
